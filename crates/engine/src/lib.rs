@@ -1,0 +1,1 @@
+//! recursive, budgeted extraction and analysis

@@ -1,0 +1,1 @@
+//! archive parsing: zip, gzip

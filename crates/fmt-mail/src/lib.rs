@@ -1,0 +1,1 @@
+//! mail parsing: eml, mbox, msg

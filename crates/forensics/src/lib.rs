@@ -1,0 +1,1 @@
+//! mail header forensics and lure watch-lists

@@ -1,0 +1,1 @@
+//! observable extraction and normalisation

@@ -1,0 +1,1 @@
+//! type detection by content

@@ -1,0 +1,1 @@
+//! yara-x adapter
