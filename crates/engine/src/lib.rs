@@ -1,1 +1,37 @@
-//! recursive, budgeted extraction and analysis
+//! The scan pipeline: recursive, budgeted extraction and analysis.
+//!
+//! [`Engine`] takes an input's bytes and builds its extraction tree:
+//! each object is hashed, typed by content ([`counterspy_sniff`]), parsed by
+//! its format crate (mail, archive, …) into child objects, and analysed
+//! (names, header forensics, lures, YARA, observables). The engine is the
+//! only crate that knows every `fmt-*` crate; format crates hand children
+//! back and never call each other.
+//!
+//! ```
+//! use counterspy_engine::{EngineBuilder, Limits};
+//! let engine = EngineBuilder::new().limits(Limits::default()).build();
+//! let report = engine.scan_bytes("note.txt", b"see hxxps://evil[.]example/x".to_vec());
+//! assert_eq!(report.objects.len(), 1);
+//! assert_eq!(report.observables[0].value, "evil.example");
+//! ```
+//!
+//! Budgets ([`Limits`]): nesting depth, objects per input, total extracted
+//! bytes per input, and time per object. A budget that is hit becomes a
+//! `scan.budget-exceeded` finding on the object where it happened; the scan
+//! goes on with what is left, and never crashes or hangs.
+//!
+//! Parallelism: inputs are scanned in parallel on a rayon pool; one input's
+//! tree is walked on one thread, so a report is deterministic.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod analyze;
+mod dispatch;
+mod engine;
+mod hashing;
+mod inputs;
+mod tree;
+
+pub use counterspy_forensics::Policy;
+pub use engine::{Engine, EngineBuilder, Limits};
+pub use inputs::{Input, InputError, collect_inputs};

@@ -19,9 +19,9 @@ use crate::{ChildRole, FileKind, Finding, MailSummary, Observable, Severity};
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
-    /// Nothing above informational.
+    /// Nothing above low: context only.
     Clean,
-    /// Low or medium findings.
+    /// Medium findings.
     Suspicious,
     /// High or critical findings.
     Malicious,
@@ -32,8 +32,8 @@ impl Verdict {
     pub fn from_worst(worst: Option<Severity>) -> Verdict {
         match worst {
             Some(Severity::High | Severity::Critical) => Verdict::Malicious,
-            Some(Severity::Low | Severity::Medium) => Verdict::Suspicious,
-            Some(Severity::Info) | None => Verdict::Clean,
+            Some(Severity::Medium) => Verdict::Suspicious,
+            Some(Severity::Info | Severity::Low) | None => Verdict::Clean,
         }
     }
 

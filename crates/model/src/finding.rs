@@ -133,6 +133,9 @@ finding_kinds! {
     /// disguise (`invoice.pdf.exe`).
     DoubleExtension = ("file.double-extension", High, Some("T1036.007"),
         "Double file extension"),
+    /// A name hiding its real extension with a right-to-left override.
+    RightToLeftOverride = ("file.rtlo-name", High, Some("T1036.002"),
+        "File name uses a right-to-left override"),
     /// An executable or script inside an archive.
     ExecutableInArchive = ("archive.executable", High, Some("T1204.002"),
         "Executable or script inside an archive"),

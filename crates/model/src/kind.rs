@@ -140,7 +140,7 @@ impl FileKind {
     pub fn extensions(self) -> &'static [&'static str] {
         match self {
             FileKind::Eml => &["eml", "msg", "mht", "txt"],
-            FileKind::Mbox => &["mbox", "mbx", "txt"],
+            FileKind::Mbox => &["mbox", "mbx", "txt", "eml"],
             FileKind::Msg => &["msg"],
             FileKind::Cfb => &[
                 "doc", "dot", "xls", "xlt", "ppt", "pps", "msi", "msg", "pub",

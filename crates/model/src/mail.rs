@@ -57,6 +57,11 @@ pub struct MailSummary {
     /// Values of every Received header, unfolded, top first.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub received: Vec<String>,
+    /// List-Id (or List-Post, List-Unsubscribe): the mail came through a
+    /// mailing list or a bulk sender, which rewrites envelope and reply
+    /// addresses as a matter of course.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub list_id: Option<String>,
     /// X-Mailer or User-Agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mailer: Option<String>,

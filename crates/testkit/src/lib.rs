@@ -9,8 +9,12 @@
 //! - [`mail`]: RFC 5322 messages and mboxes.
 //! - [`msg`]: Outlook `.msg` compound files, embedded messages included.
 //! - [`archive`]: zip (encrypted entries, bombs, nesting) and gzip.
+//! - [`rtf`]: RTF documents with embedded OLE objects.
+//! - [`demo`]: the bundled demo case (`examples/demo/`).
 #![deny(missing_docs)]
 
 pub mod archive;
+pub mod demo;
 pub mod mail;
 pub mod msg;
+pub mod rtf;

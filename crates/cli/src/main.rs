@@ -1,0 +1,55 @@
+//! `counterspy`: catch a targeted espionage campaign end to end.
+//!
+//! Exit codes, like grep and YARA: 0 nothing found, 1 something found,
+//! 2 an error.
+
+mod commands;
+mod config;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// counterspy: triage mail, documents and logs of a targeted campaign.
+#[derive(Parser)]
+#[command(name = "counterspy", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan mail, documents, archives and folders: verdicts, findings, IOCs.
+    Scan(commands::scan::ScanArgs),
+}
+
+/// What a command found, mapped to the exit code.
+pub(crate) enum Outcome {
+    Nothing,
+    Found,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan(args) => commands::scan::exec(args),
+    };
+    match result {
+        Ok(Outcome::Nothing) => ExitCode::from(0),
+        Ok(Outcome::Found) => ExitCode::from(1),
+        Err(e) if is_broken_pipe(&e) => ExitCode::from(0),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,161 @@
+use std::time::Duration;
+
+use counterspy_forensics::{Forensics, Policy};
+use counterspy_model::ScanReport;
+use counterspy_yara::{ObjectScanner, RuleSet};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::Input;
+use crate::tree::Walk;
+
+/// The extraction budgets of one input.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Deepest nesting of objects (the input is depth 0).
+    pub max_depth: u32,
+    /// Most objects in one input's tree.
+    pub max_objects: usize,
+    /// Most bytes extracted from one input, all objects together.
+    pub max_bytes: u64,
+    /// Most time spent on one object, in milliseconds.
+    pub object_timeout_ms: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 16,
+            max_objects: 10_000,
+            max_bytes: 512 << 20,
+            object_timeout_ms: 30_000,
+        }
+    }
+}
+
+impl Limits {
+    /// The per-object time budget.
+    pub fn object_timeout(&self) -> Duration {
+        Duration::from_millis(self.object_timeout_ms)
+    }
+}
+
+/// Configures an [`Engine`].
+#[derive(Default)]
+pub struct EngineBuilder {
+    limits: Limits,
+    policy: Policy,
+    rules: Option<RuleSet>,
+}
+
+impl EngineBuilder {
+    /// Default limits, an empty policy, no YARA rules.
+    pub fn new() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Sets the budgets.
+    pub fn limits(mut self, limits: Limits) -> EngineBuilder {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the protected domains and internal terms.
+    pub fn policy(mut self, policy: Policy) -> EngineBuilder {
+        self.policy = policy;
+        self
+    }
+
+    /// Sets the compiled YARA rules run over every object.
+    pub fn rules(mut self, rules: RuleSet) -> EngineBuilder {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Builds the engine.
+    pub fn build(self) -> Engine {
+        Engine {
+            forensics: Forensics::new(&self.policy),
+            limits: self.limits,
+            rules: self.rules,
+        }
+    }
+}
+
+/// Scans inputs into [`ScanReport`]s.
+pub struct Engine {
+    pub(crate) limits: Limits,
+    pub(crate) forensics: Forensics,
+    rules: Option<RuleSet>,
+}
+
+impl Engine {
+    /// The budgets in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The YARA rules in use, if any.
+    pub fn rules(&self) -> Option<&RuleSet> {
+        self.rules.as_ref()
+    }
+
+    /// A YARA scanner for one thread, when rules are loaded.
+    fn scanner(&self) -> Option<ObjectScanner<'_>> {
+        let mut scanner = ObjectScanner::new(self.rules.as_ref()?);
+        scanner.set_timeout(self.limits.object_timeout());
+        Some(scanner)
+    }
+
+    /// Scans one input held in memory.
+    pub fn scan_bytes(&self, name: &str, data: Vec<u8>) -> ScanReport {
+        self.scan_with(&mut self.scanner(), name, data)
+    }
+
+    fn scan_with(
+        &self,
+        scanner: &mut Option<ObjectScanner<'_>>,
+        name: &str,
+        data: Vec<u8>,
+    ) -> ScanReport {
+        Walk::new(self, scanner.as_mut()).run(name, data)
+    }
+
+    /// Scans inputs in parallel; `done` is called as each finishes (from
+    /// any thread). Reports come back in input order.
+    pub fn scan_inputs<F>(
+        &self,
+        inputs: Vec<Input>,
+        done: F,
+    ) -> Vec<ScanReport>
+    where
+        F: Fn(&ScanReport) + Sync,
+    {
+        inputs
+            .into_par_iter()
+            .map_init(
+                || self.scanner(),
+                |scanner, input| {
+                    let name = input.display.clone();
+                    let report = match input.read() {
+                        Ok(data) => self.scan_with(scanner, &name, data),
+                        Err(e) => error_report(&name, &e),
+                    };
+                    done(&report);
+                    report
+                },
+            )
+            .collect()
+    }
+}
+
+fn error_report(input: &str, error: &crate::InputError) -> ScanReport {
+    ScanReport {
+        input: input.to_string(),
+        verdict: counterspy_model::Verdict::Clean,
+        objects: Vec::new(),
+        observables: Vec::new(),
+        error: Some(format!("{error}")),
+    }
+}

@@ -1,0 +1,303 @@
+//! Walking one input's extraction tree.
+
+use std::collections::VecDeque;
+
+use counterspy_ioc::ObservableSet;
+use counterspy_model::{
+    Artefact, Budget, BudgetKind, Child, ChildRole, Extraction, FileKind,
+    Finding, FindingKind, MailSummary, ScanReport, Verdict,
+};
+use counterspy_yara::{ObjectScanner, ScanContext};
+
+use crate::analyze::{Place, judge_name};
+use crate::{Engine, dispatch, hashing};
+
+/// An object waiting to be visited.
+struct Node {
+    parent: Option<usize>,
+    depth: u32,
+    path: String,
+    child: Child,
+    context: Context,
+}
+
+/// What an object inherits from its ancestors.
+#[derive(Clone, Copy, Debug, Default)]
+struct Context {
+    /// Inside a mail from outside the protected domains.
+    external_mail: bool,
+    /// The parent's kind.
+    parent: Option<FileKind>,
+}
+
+/// The state of one input's walk.
+pub(crate) struct Walk<'e, 's, 'r> {
+    engine: &'e Engine,
+    scanner: Option<&'s mut ObjectScanner<'r>>,
+    objects: Vec<Artefact>,
+    observables: ObservableSet,
+    bytes_left: u64,
+    queue: VecDeque<Node>,
+}
+
+impl<'e, 's, 'r> Walk<'e, 's, 'r> {
+    pub(crate) fn new(
+        engine: &'e Engine,
+        scanner: Option<&'s mut ObjectScanner<'r>>,
+    ) -> Self {
+        Walk {
+            engine,
+            scanner,
+            objects: Vec::new(),
+            observables: ObservableSet::default(),
+            bytes_left: engine.limits.max_bytes,
+            queue: VecDeque::new(),
+        }
+    }
+
+    /// Visits the input and everything extracted from it, breadth first.
+    pub(crate) fn run(mut self, name: &str, data: Vec<u8>) -> ScanReport {
+        let root = Child::new(ChildRole::Decoded, data).named(base_name(name));
+        self.queue.push_back(Node {
+            parent: None,
+            depth: 0,
+            path: name.to_string(),
+            child: root,
+            context: Context::default(),
+        });
+        while let Some(node) = self.queue.pop_front() {
+            if self.objects.len() >= self.engine.limits.max_objects {
+                self.objects_exhausted();
+                break;
+            }
+            self.visit(node);
+        }
+        self.finish(name)
+    }
+
+    fn finish(self, name: &str) -> ScanReport {
+        let worst = self
+            .objects
+            .iter()
+            .flat_map(|o| &o.findings)
+            .map(|f| f.severity)
+            .max();
+        ScanReport {
+            input: name.to_string(),
+            verdict: Verdict::from_worst(worst),
+            objects: self.objects,
+            observables: self.observables.into_sorted_vec(),
+            error: None,
+        }
+    }
+
+    fn objects_exhausted(&mut self) {
+        let skipped = self.queue.len().saturating_add(1);
+        let msg = format!(
+            "{} objects reached; {skipped} more not inspected",
+            self.engine.limits.max_objects
+        );
+        let f = budget_finding(BudgetKind::Objects, msg);
+        if let Some(root) = self.objects.first_mut() {
+            root.findings.push(f);
+        }
+    }
+
+    fn visit(&mut self, node: Node) {
+        let id = self.objects.len();
+        let data = &node.child.data;
+        let name = node.child.name.as_deref();
+        let kind = counterspy_sniff::sniff(data, name);
+        let mut art = artefact(id, &node, kind);
+        let place = Place {
+            parent: node.context.parent,
+            role: node.parent.map(|_| node.child.role),
+        };
+        if let Some(name) = name {
+            judge_name(name, kind, place, &mut art.findings);
+        }
+        let mut context = node.context;
+        if node.child.encrypted {
+            for f in &mut art.findings {
+                f.evidence.path.clone_from(&node.path);
+            }
+            self.objects.push(art);
+            return;
+        }
+        let extraction = self.extract(&node, kind, &mut art.findings);
+        if let Some(mail) = &extraction.mail {
+            context.external_mail |= self.judge_mail(mail, &mut art.findings);
+        }
+        self.judge_text(&node, kind, &extraction, context, &mut art.findings);
+        self.run_yara(&node, kind, &mut art);
+        art.mail = extraction.mail;
+        art.findings.extend(extraction.findings);
+        for f in &mut art.findings {
+            f.evidence.path.clone_from(&node.path);
+        }
+        self.objects.push(art);
+        context.parent = Some(kind);
+        self.enqueue(id, &node, context, extraction.children);
+    }
+
+    fn extract(
+        &mut self,
+        node: &Node,
+        kind: FileKind,
+        findings: &mut Vec<Finding>,
+    ) -> Extraction {
+        if !dispatch::is_container(kind) {
+            return Extraction::default();
+        }
+        if node.depth >= self.engine.limits.max_depth {
+            let msg =
+                format!("depth {} reached; {kind} not opened", node.depth);
+            findings.push(budget_finding(BudgetKind::Depth, msg));
+            return Extraction::default();
+        }
+        let timeout = Some(self.engine.limits.object_timeout());
+        let mut budget = Budget::new(self.bytes_left, timeout);
+        let result = dispatch::parse(kind, &node.child.data, &mut budget);
+        self.bytes_left = budget.bytes_left();
+        if budget.expired() {
+            let msg = format!("time budget spent parsing {kind}");
+            findings.push(budget_finding(BudgetKind::Time, msg));
+        }
+        match result {
+            Some(Ok(extraction)) => extraction,
+            Some(Err(e)) => {
+                let msg = format!("not parsed as {kind}: {e}");
+                findings.push(Finding::new(FindingKind::ParseError, msg));
+                Extraction::default()
+            }
+            None => Extraction::default(),
+        }
+    }
+
+    /// Header forensics; returns whether the mail comes from outside.
+    fn judge_mail(
+        &mut self,
+        mail: &MailSummary,
+        findings: &mut Vec<Finding>,
+    ) -> bool {
+        findings.extend(self.engine.forensics.check_headers(mail));
+        let addresses =
+            mail.from.iter().chain(&mail.reply_to).chain(&mail.sender);
+        for mailbox in addresses {
+            counterspy_ioc::extract(&mailbox.address, &mut self.observables);
+        }
+        if let Some(path) = &mail.return_path {
+            counterspy_ioc::extract(path, &mut self.observables);
+        }
+        self.engine.forensics.is_external(mail)
+    }
+
+    fn judge_text(
+        &mut self,
+        node: &Node,
+        kind: FileKind,
+        extraction: &Extraction,
+        context: Context,
+        findings: &mut Vec<Finding>,
+    ) {
+        let data = &node.child.data;
+        let body = kind.is_text().then(|| String::from_utf8_lossy(data));
+        for text in [Some(extraction.text.as_str()), body.as_deref()]
+            .into_iter()
+            .flatten()
+        {
+            counterspy_ioc::extract(text, &mut self.observables);
+            if context.external_mail {
+                findings.extend(self.engine.forensics.lure_terms(text));
+            }
+        }
+        if matches!(kind, FileKind::Pe | FileKind::Lnk | FileKind::Unknown) {
+            counterspy_ioc::extract_bytes(data, &mut self.observables);
+        }
+    }
+
+    fn run_yara(&mut self, node: &Node, kind: FileKind, art: &mut Artefact) {
+        let Some(scanner) = self.scanner.as_deref_mut() else { return };
+        let name = node.child.name.as_deref().unwrap_or_default();
+        let ext = counterspy_sniff::extension(name).unwrap_or_default();
+        let filetype = kind.name().to_ascii_uppercase();
+        let ctx = ScanContext {
+            filename: name,
+            filepath: &node.path,
+            extension: &ext,
+            filetype: &filetype,
+        };
+        match scanner.scan(&node.child.data, &ctx) {
+            Ok(found) => art.findings.extend(found),
+            Err(e) => {
+                let msg = format!("yara: {e}");
+                art.findings.push(Finding::new(FindingKind::ParseError, msg));
+            }
+        }
+    }
+
+    fn enqueue(
+        &mut self,
+        id: usize,
+        node: &Node,
+        context: Context,
+        children: Vec<Child>,
+    ) {
+        for (index, child) in children.into_iter().enumerate() {
+            let path = child_path(&node.path, &child, index);
+            self.queue.push_back(Node {
+                parent: Some(id),
+                depth: node.depth.saturating_add(1),
+                path,
+                child,
+                context,
+            });
+        }
+    }
+}
+
+fn artefact(id: usize, node: &Node, kind: FileKind) -> Artefact {
+    let data = &node.child.data;
+    Artefact {
+        id,
+        parent: node.parent,
+        depth: node.depth,
+        role: node.parent.map(|_| node.child.role),
+        path: node.path.clone(),
+        name: node.child.name.clone(),
+        kind,
+        content_type: node.child.content_type.clone(),
+        size: data.len() as u64,
+        hashes: hashing::hashes(data),
+        mail: None,
+        findings: Vec::new(),
+    }
+}
+
+fn budget_finding(kind: BudgetKind, message: String) -> Finding {
+    let msg = format!("{}: {message}", kind.name());
+    Finding::new(FindingKind::BudgetExceeded, msg)
+}
+
+fn base_name(path: &str) -> String {
+    path.rsplit(['/', '\\']).next().unwrap_or(path).to_string()
+}
+
+/// `parent/attachment[1]:report.doc`; names are sanitised for display
+/// (control characters and separators replaced), never used on disk.
+fn child_path(parent: &str, child: &Child, index: usize) -> String {
+    let role = child.role.name();
+    match &child.name {
+        Some(name) => {
+            format!("{parent}/{role}[{index}]:{}", display_name(name))
+        }
+        None => format!("{parent}/{role}[{index}]"),
+    }
+}
+
+fn display_name(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() || c == '/' || c == '\\' { '_' } else { c })
+        .take(200)
+        .collect()
+}

@@ -1,0 +1,136 @@
+//! Undoing defanged notation (`hxxp`, `[.]`, `[at]`, …).
+//!
+//! Defanging is refanged in one pass before any observable is searched
+//! for, and the pass remembers where it rewrote text, so each observable
+//! can tell whether its source wrote it defanged.
+
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::{Captures, Regex};
+
+/// Every defanged form, each alternative in its own group.
+static DEFANG: LazyLock<Regex> = LazyLock::new(|| {
+    let scheme = r"(?:hxxps?|hxtps?|fxps?)(?:://|\[:\]//|\[://\]|\[:/\]/)";
+    let bracketed = r"(?:https?|ftps?)(?:\[:\]//|\[://\]|\[:/\]/)";
+    let dot = r"\[\.\]|\(\.\)|\{\.\}|\s?(?:\[dot\]|\(dot\)|\{dot\})\s?";
+    let at = r"\s?(?:\[@\]|\(@\)|\{@\}|\[at\]|\(at\)|\{at\})\s?";
+    let pattern = format!(
+        r"(?i)(?P<scheme>{scheme}|{bracketed})|(?P<dot>{dot})|(?P<at>{at})|(?P<colon>\[:\])"
+    );
+    Regex::new(&pattern).expect("the defang pattern is valid")
+});
+
+/// Text with defanging undone and the rewritten spans remembered.
+#[derive(Debug)]
+pub(crate) struct Refanged<'a> {
+    text: Cow<'a, str>,
+    /// Spans of the refanged text that were rewritten, sorted, disjoint.
+    marks: Vec<Range<usize>>,
+}
+
+impl<'a> Refanged<'a> {
+    /// Refangs `text`; borrows it when nothing is defanged.
+    pub(crate) fn new(text: &'a str) -> Refanged<'a> {
+        let mut out = String::new();
+        let mut marks = Vec::new();
+        let mut last = 0;
+        for caps in DEFANG.captures_iter(text) {
+            let Some(whole) = caps.get(0) else { continue };
+            out.push_str(text.get(last..whole.start()).unwrap_or_default());
+            let start = out.len();
+            out.push_str(&replacement(&caps));
+            marks.push(start..out.len());
+            last = whole.end();
+        }
+        if marks.is_empty() {
+            return Refanged { text: Cow::Borrowed(text), marks };
+        }
+        out.push_str(text.get(last..).unwrap_or_default());
+        Refanged { text: Cow::Owned(out), marks }
+    }
+
+    /// The refanged text.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Whether any part of `span` (of the refanged text) was defanged.
+    pub(crate) fn defanged(&self, span: Range<usize>) -> bool {
+        let first = self.marks.partition_point(|m| m.end <= span.start);
+        self.marks.get(first).is_some_and(|m| m.start < span.end)
+    }
+}
+
+/// The plain form of one defanged match.
+fn replacement(caps: &Captures<'_>) -> String {
+    if let Some(scheme) = caps.name("scheme") {
+        return refang_scheme(scheme.as_str());
+    }
+    let text = if caps.name("dot").is_some() {
+        "."
+    } else if caps.name("at").is_some() {
+        "@"
+    } else {
+        ":"
+    };
+    text.to_string()
+}
+
+/// `hXXps[://]` → `https://`.
+fn refang_scheme(written: &str) -> String {
+    let lower = written.to_ascii_lowercase();
+    let name: String =
+        lower.chars().take_while(char::is_ascii_alphabetic).collect();
+    let name = match name.as_str() {
+        "hxxp" | "hxtp" => "http",
+        "hxxps" | "hxtps" => "https",
+        "fxp" => "ftp",
+        "fxps" => "ftps",
+        other => other,
+    };
+    format!("{name}://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refang(text: &str) -> String {
+        Refanged::new(text).text().to_string()
+    }
+
+    #[test]
+    fn schemes() {
+        assert_eq!(refang("hxxp://a"), "http://a");
+        assert_eq!(refang("hXXps://a"), "https://a");
+        assert_eq!(refang("fxp://a"), "ftp://a");
+        assert_eq!(refang("http[://]a"), "http://a");
+        assert_eq!(refang("hxxps[:]//a"), "https://a");
+    }
+
+    #[test]
+    fn dots_ats_colons() {
+        assert_eq!(refang("a[.]b(.)c{.}d"), "a.b.c.d");
+        assert_eq!(refang("a [dot] b[DOT]c"), "a.b.c");
+        assert_eq!(refang("x[@]a.ru y [at] b.ru"), "x@a.ru y@b.ru");
+        assert_eq!(refang("1.2.3.4[:]80"), "1.2.3.4:80");
+    }
+
+    #[test]
+    fn plain_text_is_borrowed() {
+        let r = Refanged::new("http://a.ru/");
+        assert!(matches!(r.text, Cow::Borrowed(_)));
+        assert!(!r.defanged(0..12));
+    }
+
+    #[test]
+    fn remembers_rewritten_spans() {
+        let r = Refanged::new("see evil[.]ru and good.ru");
+        assert_eq!(r.text(), "see evil.ru and good.ru");
+        assert!(r.defanged(4..11));
+        assert!(!r.defanged(16..23));
+        assert!(!r.defanged(0..8));
+    }
+}

@@ -1,0 +1,22 @@
+//! Writes the bundled demo case: `examples/demo/` and `examples/demo.toml`.
+//!
+//! `cargo run -p counterspy-testkit --bin gen-demo [OUT_DIR]`
+
+use std::path::PathBuf;
+
+fn main() -> std::io::Result<()> {
+    let root = std::env::args_os()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("examples"));
+    for (path, bytes) in counterspy_testkit::demo::files() {
+        let path = root.join("demo").join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, bytes)?;
+    }
+    std::fs::write(root.join("demo.toml"), counterspy_testkit::demo::CONFIG)?;
+    println!("wrote {}", root.join("demo").display());
+    Ok(())
+}
