@@ -270,6 +270,7 @@ fn artefact(id: usize, node: &Node, kind: FileKind) -> Artefact {
         size: data.len() as u64,
         hashes: hashing::hashes(data),
         mail: None,
+        pe: None,
         findings: Vec::new(),
     }
 }

@@ -82,6 +82,7 @@ fn from_tree(
         findings,
         text,
         mail: Some(summary),
+        ..Extraction::default()
     }
 }
 
@@ -106,5 +107,6 @@ fn headers_only(
         findings,
         text,
         mail: Some(summary),
+        ..Extraction::default()
     })
 }

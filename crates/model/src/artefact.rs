@@ -2,7 +2,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ChildRole, FileKind, Finding, MailSummary, Observable, Severity};
+use crate::{
+    ChildRole, FileKind, Finding, MailSummary, Observable, PeSummary, Severity,
+};
 
 /// The overall judgement of one input.
 #[derive(
@@ -98,6 +100,9 @@ pub struct Artefact {
     /// Header summary for mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<MailSummary>,
+    /// Import/export summary for PE images.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pe: Option<PeSummary>,
     /// Findings about this object.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Finding>,

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use crate::{Finding, MailSummary};
+use crate::{Finding, MailSummary, PeSummary};
 
 /// How a child object relates to its parent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -96,4 +96,6 @@ pub struct Extraction {
     pub text: String,
     /// Header summary, when the object is a mail.
     pub mail: Option<MailSummary>,
+    /// Import/export summary, when the object is a PE image.
+    pub pe: Option<PeSummary>,
 }

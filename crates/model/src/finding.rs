@@ -151,6 +151,107 @@ finding_kinds! {
     /// An entry name that tries to escape the extraction folder.
     PathTraversal = ("archive.path-traversal", Medium, None,
         "Archive entry name escapes its folder"),
+    /// An OLE object embedded in an RTF document.
+    RtfObject = ("rtf.object", Low, Some("T1203"),
+        "RTF document embeds an OLE object"),
+    /// An RTF header that Word accepts but the specification does not
+    /// (`{\rt` without `f`, odd version, missing backslash).
+    RtfHeaderAnomaly = ("rtf.header-anomaly", Medium, Some("T1027"),
+        "Malformed RTF header"),
+    /// Thousands of repeated control words (parser evasion).
+    RtfControlWordFlood = ("rtf.control-word-flood", Medium, Some("T1027"),
+        "RTF control-word flooding"),
+    /// An object class name hidden by hex escapes or odd case.
+    RtfObfuscatedClass = ("rtf.obfuscated-class", High, Some("T1027"),
+        "Obfuscated RTF object class"),
+    /// `\objupdate`: the object is activated when the document opens.
+    RtfObjUpdate = ("rtf.objupdate", Medium, Some("T1203"),
+        "RTF object set to update automatically"),
+    /// RoyalRoad builder traits.
+    RoyalRoad = ("rtf.royalroad", High, Some("T1203"),
+        "RoyalRoad weaponiser traits"),
+    /// An Equation Editor object: risky, not an exploit by itself.
+    EquationObject = ("ole.equation-object", Medium, Some("T1203"),
+        "Equation Editor object"),
+    /// MTEF font-name overflow (CVE-2017-11882).
+    Cve2017_11882 = ("exploit.cve-2017-11882", Critical, Some("T1203"),
+        "Equation Editor exploit CVE-2017-11882"),
+    /// MTEF matrix / font overflow variant (CVE-2018-0802).
+    Cve2018_0802 = ("exploit.cve-2018-0802", Critical, Some("T1203"),
+        "Equation Editor exploit CVE-2018-0802"),
+    /// MTEF overflow variant (CVE-2018-0798).
+    Cve2018_0798 = ("exploit.cve-2018-0798", Critical, Some("T1203"),
+        "Equation Editor exploit CVE-2018-0798"),
+    /// An OLE Package (`Ole10Native`) object carrying a file.
+    OlePackage = ("ole.package", Medium, Some("T1204.002"),
+        "OLE package embeds a file"),
+    /// An OLE link to an external resource.
+    OleLink = ("ole.link", High, Some("T1221"),
+        "OLE object links to an external resource"),
+    /// A VBA project is present.
+    VbaMacros = ("vba.macros", Low, Some("T1059.005"),
+        "Document contains VBA macros"),
+    /// A VBA procedure runs when the document opens or closes.
+    VbaAutoExec = ("vba.autoexec", Medium, Some("T1204.002"),
+        "VBA auto-exec trigger"),
+    /// VBA code with suspicious keywords (shell, download, obfuscation).
+    VbaSuspicious = ("vba.suspicious", High, Some("T1059.005"),
+        "Suspicious VBA code"),
+    /// VBA source and p-code disagree (VBA stomping).
+    VbaStomping = ("vba.stomping", High, Some("T1564.007"),
+        "VBA source does not match its p-code"),
+    /// The document is encrypted; its content was not inspected.
+    EncryptedDocument = ("doc.encrypted", Medium, Some("T1027.013"),
+        "Encrypted document (not inspected)"),
+    /// A RoyalRoad `8.t` encoded payload, decoded.
+    RoyalRoadPayload = ("payload.royalroad-8t", Critical, Some("T1140"),
+        "RoyalRoad encoded payload"),
+    /// An object that drops `8.t` or a Word add-in (`.wll`).
+    DropperPath = ("payload.dropper-path", High, Some("T1137.006"),
+        "Object writes a known dropper path"),
+    /// An OOXML relationship to an external target (template injection).
+    ExternalRelationship = ("ooxml.external-relationship", High,
+        Some("T1221"), "Document loads an external resource"),
+    /// A DDE or DDEAUTO field.
+    Dde = ("doc.dde", High, Some("T1559.002"), "DDE field code"),
+    /// An ActiveX control.
+    ActiveX = ("ooxml.activex", Medium, Some("T1204.002"),
+        "ActiveX control in document"),
+    /// An Excel 4.0 macro sheet.
+    Excel4Macro = ("ooxml.excel4-macro", High, Some("T1059"),
+        "Excel 4.0 (XLM) macro sheet"),
+    /// JavaScript in a PDF.
+    PdfJavaScript = ("pdf.javascript", High, Some("T1059.007"),
+        "PDF contains JavaScript"),
+    /// An action run when the PDF opens or a page shows.
+    PdfAutoAction = ("pdf.auto-action", Medium, Some("T1204.002"),
+        "PDF runs an action automatically"),
+    /// A `/Launch` action.
+    PdfLaunch = ("pdf.launch", High, Some("T1204.002"),
+        "PDF launches a program"),
+    /// A file embedded in a PDF.
+    PdfEmbeddedFile = ("pdf.embedded-file", Medium, Some("T1027.009"),
+        "PDF embeds a file"),
+    /// A form that submits data to a URL.
+    PdfSubmitForm = ("pdf.submit-form", Medium, Some("T1566.002"),
+        "PDF form submits to a URL"),
+    /// A shortcut that runs a LOLBin with suspicious arguments.
+    LnkLolbin = ("lnk.lolbin", High, Some("T1218"),
+        "Shortcut runs a system binary with suspicious arguments"),
+    /// Shortcut arguments padded to hide them in the properties dialog.
+    LnkPadding = ("lnk.padding", Medium, Some("T1027"),
+        "Shortcut arguments padded with whitespace"),
+    /// A DLL named like a known side-loading target.
+    SideLoadDll = ("pe.sideload-dll", High, Some("T1574.001"),
+        "DLL named like a known side-loading target"),
+    /// An EXE shipped with a DLL it loads from its own folder.
+    SideLoadBundle = ("pe.sideload-bundle", High, Some("T1574.001"),
+        "Executable bundled with a DLL it side-loads"),
+    /// A PE section or overlay with packed or encrypted content.
+    PePacked = ("pe.packed", Low, Some("T1027.002"),
+        "Packed or encrypted PE content"),
+    /// A PE with anomalies (bad checksum, odd sections, overlay).
+    PeAnomaly = ("pe.anomaly", Low, None, "PE structure anomaly"),
     /// An extraction budget was hit: the rest of the object was not
     /// inspected.
     BudgetExceeded = ("scan.budget-exceeded", Medium, None,

@@ -25,6 +25,7 @@ mod finding;
 mod kind;
 mod mail;
 mod observable;
+mod pe;
 mod technique;
 
 pub use artefact::{Artefact, Hashes, ScanReport, Verdict};
@@ -34,4 +35,5 @@ pub use finding::{Evidence, Finding, FindingKind, RuleRef, Severity};
 pub use kind::FileKind;
 pub use mail::{MailSummary, Mailbox};
 pub use observable::{Observable, ObservableKind};
+pub use pe::PeSummary;
 pub use technique::Technique;

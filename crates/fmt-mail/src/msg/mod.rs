@@ -118,6 +118,7 @@ impl<'a, 'b> Reader<'a, 'b> {
             findings: self.findings,
             text,
             mail: Some(summary),
+            ..Extraction::default()
         }
     }
 
