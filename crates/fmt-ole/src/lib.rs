@@ -1,0 +1,1 @@
+//! OLE/CFB parsing: storages, Equation Editor MTEF, Ole10Native, VBA

@@ -1,0 +1,1 @@
+//! OOXML and ODF parsing: relationships, macros, DDE, ActiveX, XLM

@@ -1,0 +1,1 @@
+//! PDF parsing: actions, JavaScript, embedded files

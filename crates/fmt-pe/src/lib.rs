@@ -1,0 +1,1 @@
+//! PE parsing: headers, imports, exports, side-loading traits

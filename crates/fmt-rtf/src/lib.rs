@@ -1,0 +1,1 @@
+//! RTF parsing: tolerant tokenizer, embedded objects, RoyalRoad traits

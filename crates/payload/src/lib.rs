@@ -1,0 +1,1 @@
+//! RoyalRoad 8.t encoded payload recognition and decoding
