@@ -63,7 +63,7 @@ impl Input {
     }
 
     /// The size on disk, when known without reading.
-    pub fn len(&self) -> Option<u64> {
+    pub fn size(&self) -> Option<u64> {
         match &self.source {
             Source::File(p) => std::fs::metadata(p).ok().map(|m| m.len()),
             Source::Memory(d) => Some(d.len() as u64),

@@ -10,9 +10,11 @@
 //! ```
 //! use counterspy_engine::{EngineBuilder, Limits};
 //! let engine = EngineBuilder::new().limits(Limits::default()).build();
-//! let report = engine.scan_bytes("note.txt", b"see hxxps://evil[.]example/x".to_vec());
+//! let report = engine.scan_bytes("note.txt", b"see hxxps://evil[.]com/x".to_vec());
 //! assert_eq!(report.objects.len(), 1);
-//! assert_eq!(report.observables[0].value, "evil.example");
+//! let values: Vec<_> =
+//!     report.observables.iter().map(|o| o.value.as_str()).collect();
+//! assert!(values.contains(&"https://evil.com/x"), "{values:?}");
 //! ```
 //!
 //! Budgets ([`Limits`]): nesting depth, objects per input, total extracted

@@ -40,7 +40,7 @@ pub(crate) fn write_report(
         r.observables.len()
     )?;
     let mut findings: Vec<&Finding> = r.findings().map(|(_, f)| f).collect();
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     for f in findings
         .iter()
         .filter(|f| f.severity > Severity::Info)

@@ -108,7 +108,7 @@ fn scan(
     inputs: Vec<Input>,
     args: &ScanArgs,
 ) -> Vec<counterspy_model::ScanReport> {
-    let total = inputs.iter().filter_map(Input::len).sum();
+    let total = inputs.iter().filter_map(Input::size).sum();
     let show = !args.no_progress && std::io::stderr().is_terminal();
     let bar = bytes_bar(total, show);
     let reports = engine.scan_inputs(inputs, |r| {

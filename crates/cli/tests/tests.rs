@@ -1,0 +1,3 @@
+//! Tests of the `counterspy` binary, one module per area.
+
+mod scan;
