@@ -94,10 +94,8 @@ fn demo_lure_findings_in_jsonl() {
     let summary = lines.last().unwrap();
     assert_eq!(summary["type"], "summary");
     assert_eq!(summary["verdict"], "malicious");
-    let yara = lines
-        .iter()
-        .find(|l| l["finding"]["kind"] == "yara.match")
-        .unwrap();
+    let yara =
+        lines.iter().find(|l| l["finding"]["kind"] == "yara.match").unwrap();
     assert_eq!(yara["object"]["kind"], "rtf");
     assert_eq!(yara["finding"]["rule"]["namespace"], "counterspy/maldoc");
     assert!(lines.iter().any(|l| l["type"] == "observable"
@@ -118,7 +116,10 @@ fn json_document() {
     let reports = doc["reports"].as_array().unwrap();
     let zip = &reports[0];
     assert_eq!(zip["input"], "examples/demo/files/archive.zip");
-    assert_eq!(zip["objects"][0]["hashes"]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(
+        zip["objects"][0]["hashes"]["sha256"].as_str().unwrap().len(),
+        64
+    );
     assert_eq!(zip["objects"][2]["name"], "payload.exe");
 }
 
@@ -167,10 +168,20 @@ fn extra_yara_folder_and_policy_flags() {
         .find(|l| l["finding"]["rule"]["name"] == "Custom_Readme")
         .expect("custom rule hit on the extracted readme.txt");
     assert_eq!(hit["object"]["name"], "readme.txt");
-    assert_eq!(hit["finding"]["rule"]["namespace"], dir.path().file_name().unwrap().to_str().unwrap().to_owned() + "/custom");
+    assert_eq!(
+        hit["finding"]["rule"]["namespace"],
+        dir.path().file_name().unwrap().to_str().unwrap().to_owned()
+            + "/custom"
+    );
 
     counterspy()
-        .args(["scan", "--protected-domain", "kbzenit.ru", "--internal-term", "Гранит-М"])
+        .args([
+            "scan",
+            "--protected-domain",
+            "kbzenit.ru",
+            "--internal-term",
+            "Гранит-М",
+        ])
         .arg("examples/demo/inbox/01-lure.eml")
         .assert()
         .code(1)
@@ -180,7 +191,12 @@ fn extra_yara_folder_and_policy_flags() {
 #[test]
 fn budgets_from_flags() {
     counterspy()
-        .args(["scan", "--max-bytes", "1000000", "examples/demo/files/bomb.zip"])
+        .args([
+            "scan",
+            "--max-bytes",
+            "1000000",
+            "examples/demo/files/bomb.zip",
+        ])
         .assert()
         .code(1)
         .stdout(contains("max-bytes"));

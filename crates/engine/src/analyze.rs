@@ -86,6 +86,25 @@ fn judge_executable(
     }
 }
 
+/// A DLL named like a known side-loading target (`RasTls.dll`), when
+/// its parser did not already say so from its exports.
+pub(crate) fn judge_sideload_name(
+    name: &str,
+    kind: FileKind,
+    out: &mut Vec<Finding>,
+) {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let known = out.iter().any(|f| f.kind == FindingKind::SideLoadDll);
+    if kind != FileKind::Pe || known {
+        return;
+    }
+    if let Some(host) = counterspy_fmt_pe::sideload_host_for(base) {
+        let msg =
+            format!("{base} is side-loaded by {host} in known intrusions");
+        out.push(Finding::new(FindingKind::SideLoadDll, msg).excerpt(base));
+    }
+}
+
 /// `invoice.pdf.exe`, or a disguise padded with spaces before the real
 /// extension (`report.docx          .scr`).
 fn double_extension(name: &str) -> Option<Finding> {

@@ -132,7 +132,7 @@ impl Engine {
     where
         F: Fn(&ScanReport) + Sync,
     {
-        inputs
+        let mut reports: Vec<ScanReport> = inputs
             .into_par_iter()
             .map_init(
                 || self.scanner(),
@@ -146,7 +146,9 @@ impl Engine {
                     report
                 },
             )
-            .collect()
+            .collect();
+        crate::bundle::judge_folders(&mut reports);
+        reports
     }
 }
 

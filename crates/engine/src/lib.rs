@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod analyze;
+mod bundle;
 mod dispatch;
 mod engine;
 mod hashing;

@@ -9,7 +9,8 @@ use counterspy_model::{
 };
 use counterspy_yara::{ObjectScanner, ScanContext};
 
-use crate::analyze::{Place, judge_name};
+use crate::analyze::{Place, judge_name, judge_sideload_name};
+use crate::bundle::{Member, judge};
 use crate::{Engine, dispatch, hashing};
 
 /// An object waiting to be visited.
@@ -75,7 +76,8 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         self.finish(name)
     }
 
-    fn finish(self, name: &str) -> ScanReport {
+    fn finish(mut self, name: &str) -> ScanReport {
+        judge_bundles(&mut self.objects);
         let worst = self
             .objects
             .iter()
@@ -131,7 +133,11 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         self.judge_text(&node, kind, &extraction, context, &mut art.findings);
         self.run_yara(&node, kind, &mut art);
         art.mail = extraction.mail;
+        art.pe = extraction.pe;
         art.findings.extend(extraction.findings);
+        if let Some(name) = name {
+            judge_sideload_name(name, kind, &mut art.findings);
+        }
         for f in &mut art.findings {
             f.evidence.path.clone_from(&node.path);
         }
@@ -146,7 +152,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         kind: FileKind,
         findings: &mut Vec<Finding>,
     ) -> Extraction {
-        if !dispatch::is_container(kind) {
+        if !dispatch::has_parser(kind) {
             return Extraction::default();
         }
         if node.depth >= self.engine.limits.max_depth {
@@ -192,6 +198,9 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         self.engine.forensics.is_external(mail)
     }
 
+    /// Observables and lure terms in the object's own text: the bytes of
+    /// a text object, a mail's subject (its bodies are children), or the
+    /// text a parser extracted from a document.
     fn judge_text(
         &mut self,
         node: &Node,
@@ -201,15 +210,17 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         findings: &mut Vec<Finding>,
     ) {
         let data = &node.child.data;
-        let body = kind.is_text().then(|| String::from_utf8_lossy(data));
-        for text in [Some(extraction.text.as_str()), body.as_deref()]
-            .into_iter()
-            .flatten()
-        {
-            counterspy_ioc::extract(text, &mut self.observables);
-            if context.external_mail {
-                findings.extend(self.engine.forensics.lure_terms(text));
-            }
+        let text = match &extraction.mail {
+            _ if kind.is_text() => String::from_utf8_lossy(data),
+            Some(mail) => mail.subject.as_str().into(),
+            None => extraction.text.as_str().into(),
+        };
+        counterspy_ioc::extract(&text, &mut self.observables);
+        if context.external_mail {
+            findings.extend(self.engine.forensics.lure_terms(&text));
+        }
+        if kind.is_text() {
+            findings.extend(counterspy_fmt_ooxml::find_dde_in_text(&text));
         }
         if matches!(kind, FileKind::Pe | FileKind::Lnk | FileKind::Unknown) {
             counterspy_ioc::extract_bytes(data, &mut self.observables);
@@ -252,6 +263,30 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
                 child,
                 context,
             });
+        }
+    }
+}
+
+/// Side-loading bundles among the children of each object.
+fn judge_bundles(objects: &mut [Artefact]) {
+    let mut groups: std::collections::BTreeMap<usize, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for o in objects.iter().filter(|o| o.pe.is_some()) {
+        if let Some(parent) = o.parent {
+            groups.entry(parent).or_default().push(o.id);
+        }
+    }
+    for ids in groups.values().filter(|ids| ids.len() > 1) {
+        let members: Vec<Member<'_>> = ids
+            .iter()
+            .filter_map(|&i| objects.get(i))
+            .map(|a| Member { index: a.id, artefact: a })
+            .collect();
+        for (index, mut finding) in judge(&members) {
+            if let Some(o) = objects.get_mut(index) {
+                finding.evidence.path.clone_from(&o.path);
+                o.findings.push(finding);
+            }
         }
     }
 }

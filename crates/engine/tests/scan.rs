@@ -57,11 +57,20 @@ fn rtf_named_doc_attached_to_a_mail() {
     assert_eq!(doc.kind, FileKind::Rtf);
     assert_eq!(doc.role, Some(ChildRole::Attachment));
     assert_eq!(doc.depth, 1);
-    assert_eq!(kinds(doc), [FindingKind::ExtensionMismatch]);
+    assert_eq!(
+        kinds(doc),
+        [
+            FindingKind::ExtensionMismatch,
+            FindingKind::RtfObject,
+            FindingKind::RoyalRoad,
+            FindingKind::DropperPath,
+            FindingKind::DropperPath,
+        ]
+    );
     let f = &doc.findings[0];
     assert_eq!(f.evidence.path, "m.eml/attachment[1]:report.doc");
     assert_eq!(f.technique.as_ref().unwrap().as_str(), "T1036.008");
-    assert_eq!(r.verdict, Verdict::Suspicious);
+    assert_eq!(r.verdict, Verdict::Malicious);
 }
 
 #[test]
@@ -85,7 +94,10 @@ fn msg_with_attachment_and_embedded_msg() {
     assert_eq!(exe.kind, FileKind::Pe);
     let mut k = kinds(exe);
     k.sort();
-    assert_eq!(k, [FindingKind::DoubleExtension, FindingKind::ExecutableAttachment]);
+    assert_eq!(
+        k,
+        [FindingKind::DoubleExtension, FindingKind::ExecutableAttachment]
+    );
     let inner = r
         .objects
         .iter()
@@ -117,8 +129,10 @@ fn mbox_of_three_messages() {
         .filter(|o| o.role == Some(ChildRole::Message))
         .collect();
     assert_eq!(messages.len(), 3);
-    let subjects: Vec<_> =
-        messages.iter().map(|m| m.mail.as_ref().unwrap().subject.as_str()).collect();
+    let subjects: Vec<_> = messages
+        .iter()
+        .map(|m| m.mail.as_ref().unwrap().subject.as_str())
+        .collect();
     assert_eq!(subjects, ["one", "two", "three"]);
     assert_eq!(r.verdict, Verdict::Clean, "{:?}", all_kinds(&r));
 }
@@ -143,7 +157,8 @@ fn zip_with_encrypted_entry() {
 fn zip_bomb_is_stopped_by_the_byte_budget() {
     let bomb = archive::zip_bomb(64 << 20);
     let limits = Limits { max_bytes: 8 << 20, ..Limits::default() };
-    let r = EngineBuilder::new().limits(limits).build().scan_bytes("b.zip", bomb);
+    let r =
+        EngineBuilder::new().limits(limits).build().scan_bytes("b.zip", bomb);
     assert_eq!(kinds(&r.objects[0]), [FindingKind::BudgetExceeded]);
     assert!(r.objects[0].findings[0].message.contains("max-bytes"));
     assert_eq!(r.objects.len(), 1);
@@ -153,12 +168,17 @@ fn zip_bomb_is_stopped_by_the_byte_budget() {
 fn depth_and_object_budgets() {
     let nested = archive::nested_zip(6, &[("deep.txt", b"deep")]);
     let limits = Limits { max_depth: 3, ..Limits::default() };
-    let r = EngineBuilder::new().limits(limits).build().scan_bytes("n.zip", nested.clone());
+    let r = EngineBuilder::new()
+        .limits(limits)
+        .build()
+        .scan_bytes("n.zip", nested.clone());
     let deepest = r.objects.iter().max_by_key(|o| o.depth).unwrap();
     assert_eq!(deepest.depth, 3);
     assert!(kinds(deepest).contains(&FindingKind::BudgetExceeded));
     let full = engine().scan_bytes("n.zip", nested);
-    assert!(full.objects.iter().any(|o| o.name.as_deref() == Some("deep.txt")));
+    assert!(
+        full.objects.iter().any(|o| o.name.as_deref() == Some("deep.txt"))
+    );
 
     let many: Vec<(String, Vec<u8>)> =
         (0..50).map(|i| (format!("f{i}.txt"), vec![b'x'; 10])).collect();
@@ -179,10 +199,14 @@ fn depth_and_object_budgets() {
 fn time_budget_becomes_a_finding() {
     let bomb = archive::zip_bomb(256 << 20);
     let limits = Limits { object_timeout_ms: 1, ..Limits::default() };
-    let r = EngineBuilder::new().limits(limits).build().scan_bytes("t.zip", bomb);
+    let r =
+        EngineBuilder::new().limits(limits).build().scan_bytes("t.zip", bomb);
     assert!(
-        r.objects[0].findings.iter().any(|f| f.kind == FindingKind::BudgetExceeded
-            && f.message.contains("object-timeout")),
+        r.objects[0]
+            .findings
+            .iter()
+            .any(|f| f.kind == FindingKind::BudgetExceeded
+                && f.message.contains("object-timeout")),
         "{:?}",
         r.objects[0].findings
     );
@@ -272,23 +296,34 @@ fn hashes_and_observables() {
     assert_eq!(o.hashes.sha1.len(), 40);
     assert_eq!(o.hashes.sha256.len(), 64);
     assert_eq!(o.size, text.len() as u64);
-    let values: Vec<(&str, &str)> =
-        r.observables.iter().map(|o| (o.kind.name(), o.value.as_str())).collect();
+    let values: Vec<(&str, &str)> = r
+        .observables
+        .iter()
+        .map(|o| (o.kind.name(), o.value.as_str()))
+        .collect();
     for expected in [
         ("url", "https://update-kbzenit.com/a?b=1"),
         ("domain", "update-kbzenit.com"),
         ("ipv4", "203.0.113.7"),
         ("email", "ops@update-kbzenit.com"),
-        ("sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+        (
+            "sha256",
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        ),
     ] {
         assert!(values.contains(&expected), "{expected:?} not in {values:?}");
     }
-    assert!(r.observables.iter().all(|o| o.kind.name() == "sha256" || o.defanged));
+    assert!(
+        r.observables.iter().all(|o| o.kind.name() == "sha256" || o.defanged)
+    );
 }
 
 #[test]
 fn names_from_containers_are_display_only() {
-    let zip = archive::zip(&[("../../etc/passwd", b"x"), ("a\u{202E}fdp.exe", b"y")]);
+    let zip = archive::zip(&[
+        ("../../etc/passwd", b"x"),
+        ("a\u{202E}fdp.exe", b"y"),
+    ]);
     let r = engine().scan_bytes("t.zip", zip);
     assert!(all_kinds(&r).contains(&FindingKind::PathTraversal));
     assert!(all_kinds(&r).contains(&FindingKind::RightToLeftOverride));

@@ -115,6 +115,7 @@ fn header_summary_is_exact() {
             "from inner by mx.evil.test".into(),
         ],
         mailer: Some("PHPMailer 6.0".into()),
+        list_id: None,
     };
     let ex = parse(&mail);
     assert_eq!(ex.mail.unwrap(), expected);

@@ -232,7 +232,7 @@ pub fn lookup_prog_id(prog_id: &str) -> Option<ClassKind> {
 
 /// Formats a CLSID from its 16 on-disk bytes (MS-DTYP GUID: the first
 /// three fields little-endian).
-pub fn format_clsid(raw: &[u8; 16]) -> String {
+pub(crate) fn format_clsid(raw: &[u8; 16]) -> String {
     let [a0, a1, a2, a3, b0, b1, c0, c1, rest @ ..] = *raw;
     let mut s = format!(
         "{:08X}-{:04X}-{:04X}-",
@@ -273,14 +273,19 @@ mod tests {
         ] {
             assert_eq!(lookup_clsid(c).unwrap().kind, ClassKind::Equation);
         }
-        assert!(lookup_clsid("00000000-0000-0000-0000-000000000000").is_none());
+        assert!(
+            lookup_clsid("00000000-0000-0000-0000-000000000000").is_none()
+        );
     }
 
     #[test]
     fn prog_ids_ignore_case() {
         assert_eq!(lookup_prog_id("eQuAtIoN.3"), Some(ClassKind::Equation));
         assert_eq!(lookup_prog_id("Package"), Some(ClassKind::Package));
-        assert_eq!(lookup_prog_id("Forms.TextBox.1"), Some(ClassKind::ActiveX));
+        assert_eq!(
+            lookup_prog_id("Forms.TextBox.1"),
+            Some(ClassKind::ActiveX)
+        );
         assert_eq!(lookup_prog_id("Word.Document.8"), None);
         assert_eq!(lookup_prog_id("Packager"), None);
     }

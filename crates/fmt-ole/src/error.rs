@@ -100,9 +100,6 @@ pub enum DecompressFault {
     /// A chunk header whose signature bits are not 0b011.
     #[error("chunk signature is not 0b011")]
     ChunkSignature,
-    /// An uncompressed chunk shorter than 4096 bytes.
-    #[error("uncompressed chunk is truncated")]
-    RawChunk,
     /// A copy token pointing before the start of its chunk.
     #[error("copy token points before its chunk")]
     CopyOffset,

@@ -25,7 +25,9 @@ const KNOWN: &[(&str, &str, bool)] = &[
 /// Whether `lower` is an ActiveX control description.
 fn is_control(lower: &str) -> bool {
     let (dir, file) = lower.rsplit_once('/').unwrap_or(("", lower));
-    dir.ends_with("activex") && file.starts_with("activex") && file.ends_with(".xml")
+    dir.ends_with("activex")
+        && file.starts_with("activex")
+        && file.ends_with(".xml")
 }
 
 /// One finding per ActiveX control.

@@ -74,7 +74,10 @@ impl Collector {
 
     /// Notes a part whose XML did not parse; the part is skipped.
     pub(crate) fn malformed_xml(&mut self, part: &Part, why: &str) {
-        self.line(&format!("[part {} skipped: malformed XML: {why}]", part.name));
+        self.line(&format!(
+            "[part {} skipped: malformed XML: {why}]",
+            part.name
+        ));
     }
 
     /// The extraction.

@@ -98,7 +98,8 @@ pub(crate) fn run(scan: &mut Scan<'_, '_>) -> ContentTypes {
     };
     let types = ContentTypes::from_xml(&doc);
     if let Some(main) = types.main() {
-        let note = if is_macro_enabled(main) { " (macro-enabled)" } else { "" };
+        let note =
+            if is_macro_enabled(main) { " (macro-enabled)" } else { "" };
         scan.out.line(&format!("[main document type: {main}{note}]"));
     }
     types

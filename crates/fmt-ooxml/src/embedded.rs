@@ -11,7 +11,8 @@ use crate::scan::Scan;
 /// Whether the part named `lower` is an embedded object.
 pub(crate) fn is_embedded(lower: &str) -> bool {
     let (dir, file) = lower.rsplit_once('/').unwrap_or(("", lower));
-    let in_folder = |name: &str| dir == name || dir.ends_with(&format!("/{name}"));
+    let in_folder =
+        |name: &str| dir == name || dir.ends_with(&format!("/{name}"));
     file == "vbaproject.bin"
         || in_folder("embeddings")
         || (file.starts_with("oleobject") && file.ends_with(".bin"))
@@ -22,7 +23,8 @@ pub(crate) fn is_embedded(lower: &str) -> bool {
 pub(crate) fn run(scan: &mut Scan<'_, '_>, types: &ContentTypes) {
     for part in scan.pkg.matching(is_embedded) {
         let Some(data) = scan.blob(&part) else { continue };
-        let mut child = Child::new(ChildRole::Embedded, data).named(&part.name);
+        let mut child =
+            Child::new(ChildRole::Embedded, data).named(&part.name);
         if let Some(ty) = types.of(&part.lower) {
             child = child.typed(ty);
         }

@@ -41,7 +41,11 @@ struct Workbook {
 type AllRels = [(Part, Vec<Relationship>)];
 
 /// Reads macro sheets, external DDE links and shared strings.
-pub(crate) fn run(scan: &mut Scan<'_, '_>, types: &ContentTypes, all: &AllRels) {
+pub(crate) fn run(
+    scan: &mut Scan<'_, '_>,
+    types: &ContentTypes,
+    all: &AllRels,
+) {
     let book = workbook(scan, all);
     for part in macro_sheets(scan, types, all) {
         macro_sheet(scan, &part, &book);
@@ -66,7 +70,10 @@ fn workbook_part(all: &AllRels) -> String {
 }
 
 /// The relationships of part `lower`.
-fn rels_of<'r>(all: &'r AllRels, lower: &str) -> Option<(&'r Part, &'r [Relationship])> {
+fn rels_of<'r>(
+    all: &'r AllRels,
+    lower: &str,
+) -> Option<(&'r Part, &'r [Relationship])> {
     let (dir, file) = lower.rsplit_once('/').unwrap_or(("", lower));
     let name = if dir.is_empty() {
         format!("_rels/{file}.rels")
@@ -79,7 +86,8 @@ fn rels_of<'r>(all: &'r AllRels, lower: &str) -> Option<(&'r Part, &'r [Relation
 /// Reads the workbook part (XML only; xlsb workbooks are binary).
 fn workbook(scan: &mut Scan<'_, '_>, all: &AllRels) -> Workbook {
     let name = workbook_part(all);
-    let Some(part) = scan.pkg.part(&name).filter(|p| p.lower.ends_with(".xml"))
+    let Some(part) =
+        scan.pkg.part(&name).filter(|p| p.lower.ends_with(".xml"))
     else {
         return Workbook::default();
     };
@@ -90,13 +98,20 @@ fn workbook(scan: &mut Scan<'_, '_>, all: &AllRels) -> Workbook {
     let root = doc.root_element();
     let targets = rels_of(all, &part.lower);
     Workbook {
-        sheets: xml::elements(root, "sheet").map(|n| sheet(n, targets)).collect(),
-        auto_open: xml::elements(root, "definedName").filter_map(auto_open).collect(),
+        sheets: xml::elements(root, "sheet")
+            .map(|n| sheet(n, targets))
+            .collect(),
+        auto_open: xml::elements(root, "definedName")
+            .filter_map(auto_open)
+            .collect(),
     }
 }
 
 /// A `<sheet>` element, its part resolved through `targets`.
-fn sheet(node: Node<'_, '_>, targets: Option<(&Part, &[Relationship])>) -> Sheet {
+fn sheet(
+    node: Node<'_, '_>,
+    targets: Option<(&Part, &[Relationship])>,
+) -> Sheet {
     let id = xml::attr(node, "id").unwrap_or_default();
     let part = targets.and_then(|(p, rels)| {
         let rel = rels.iter().find(|r| r.id == id && !r.external)?;
@@ -118,17 +133,24 @@ fn auto_open(node: Node<'_, '_>) -> Option<String> {
 }
 
 /// The macro-sheet parts, by content type, relationship type or folder.
-fn macro_sheets(scan: &Scan<'_, '_>, types: &ContentTypes, all: &AllRels) -> Vec<Part> {
-    let mut names: Vec<String> = types.macro_sheets().map(str::to_owned).collect();
+fn macro_sheets(
+    scan: &Scan<'_, '_>,
+    types: &ContentTypes,
+    all: &AllRels,
+) -> Vec<Part> {
+    let mut names: Vec<String> =
+        types.macro_sheets().map(str::to_owned).collect();
     for (part, rels) in all {
         let typed = rels.iter().filter(|r| {
-            !r.external && MACRO_SHEET_TYPES.contains(&r.short_type().to_ascii_lowercase().as_str())
+            !r.external
+                && MACRO_SHEET_TYPES
+                    .contains(&r.short_type().to_ascii_lowercase().as_str())
         });
         names.extend(typed.map(|r| rels::resolve(&part.lower, &r.target)));
     }
-    let mut parts = scan.pkg.matching(|n| {
-        names.iter().any(|m| m == n) || is_in_macro_folder(n)
-    });
+    let mut parts = scan
+        .pkg
+        .matching(|n| names.iter().any(|m| m == n) || is_in_macro_folder(n));
     parts.dedup_by(|a, b| a.lower == b.lower);
     parts
 }
@@ -142,9 +164,12 @@ fn is_in_macro_folder(lower: &str) -> bool {
 
 /// The finding for one macro sheet, and its formulas into the text.
 fn macro_sheet(scan: &mut Scan<'_, '_>, part: &Part, book: &Workbook) {
-    let sheet = book.sheets.iter().find(|s| s.part.as_deref() == Some(&part.lower));
+    let sheet =
+        book.sheets.iter().find(|s| s.part.as_deref() == Some(&part.lower));
     let mut message = match sheet {
-        Some(s) => format!("Excel 4.0 macro sheet {:?} ({})", s.name, part.name),
+        Some(s) => {
+            format!("Excel 4.0 macro sheet {:?} ({})", s.name, part.name)
+        }
         None => format!("Excel 4.0 macro sheet {}", part.name),
     };
     if let Some(state) = sheet.and_then(|s| s.state.as_deref()) {
@@ -220,9 +245,13 @@ mod tests {
             r#"<w><definedName name="_xlnm.Auto_Open">Macro1!$A$1</definedName><definedName name="Auto_Open77">M!A2</definedName><definedName name="Print_Area">S!A1</definedName></w>"#,
         )
         .unwrap();
-        let names: Vec<_> =
-            xml::elements(doc.root_element(), "definedName").filter_map(auto_open).collect();
-        assert_eq!(names, ["_xlnm.Auto_Open → Macro1!$A$1", "Auto_Open77 → M!A2"]);
+        let names: Vec<_> = xml::elements(doc.root_element(), "definedName")
+            .filter_map(auto_open)
+            .collect();
+        assert_eq!(
+            names,
+            ["_xlnm.Auto_Open → Macro1!$A$1", "Auto_Open77 → M!A2"]
+        );
     }
 
     #[test]

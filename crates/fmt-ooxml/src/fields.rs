@@ -168,7 +168,8 @@ mod tests {
 
     #[test]
     fn dde_findings_have_the_instruction() {
-        let field = Field { instr: " DDE cmd ".into(), offset: 5, ..Field::default() };
+        let field =
+            Field { instr: " DDE cmd ".into(), offset: 5, ..Field::default() };
         let f = dde_finding(&field, "word/document.xml").unwrap();
         assert_eq!(f.kind, FindingKind::Dde);
         assert_eq!(f.evidence.excerpt.as_deref(), Some("DDE cmd"));

@@ -77,8 +77,10 @@ impl<'a> Package<'a> {
     pub(crate) fn open(data: &'a [u8]) -> Result<Package<'a>, OoxmlError> {
         let opened = guarded(|| ZipArchive::new(Cursor::new(data)))
             .and_then(|result| result);
-        let archive = opened
-            .map_err(|source| OoxmlError::NotZip { len: data.len(), source })?;
+        let archive = opened.map_err(|source| OoxmlError::NotZip {
+            len: data.len(),
+            source,
+        })?;
         let total = archive.len();
         let parts = (0..total.min(MAX_PARTS))
             .filter_map(|i| guarded(|| describe(&archive, i)).ok().flatten())
@@ -88,6 +90,7 @@ impl<'a> Package<'a> {
     }
 
     /// Every file entry, in central-directory order.
+    #[cfg(test)]
     pub(crate) fn parts(&self) -> &[Part] {
         &self.parts
     }

@@ -89,9 +89,8 @@ pub(crate) fn from_xml(doc: &Document<'_>) -> Vec<Relationship> {
 /// Why an external relationship is a finding, with its severity.
 fn judge(rel: &Relationship) -> Option<(Severity, String)> {
     let target = rel.target.trim().to_ascii_lowercase();
-    let ty = rel.short_type().to_ascii_lowercase();
-    if let Some(s) = HANDLER_SCHEMES.iter().find(|s| target.starts_with(**s))
-    {
+    let short = rel.short_type();
+    if let Some(s) = HANDLER_SCHEMES.iter().find(|s| target.starts_with(**s)) {
         let why = format!("the {s} scheme hands it to a protocol handler");
         return Some((Severity::High, why));
     }
@@ -99,23 +98,37 @@ fn judge(rel: &Relationship) -> Option<(Severity, String)> {
         let why = "a UNC path (leaks NTLM credentials)".to_owned();
         return Some((Severity::High, why));
     }
-    let loading = LOADING_TYPES.contains(&ty.as_str());
+    if is_local_file(&target) {
+        let why = "a local file (an authoring-machine path)".to_owned();
+        return Some((Severity::Low, why));
+    }
+    let loading = LOADING_TYPES.contains(&short.to_ascii_lowercase().as_str());
     let remote = target.starts_with("http:") || target.starts_with("https:");
     match (loading, remote) {
-        (true, true) => Some((Severity::High, load_reason(&ty))),
-        (true, false) => Some((Severity::Medium, load_reason(&ty))),
-        (false, _) if target.starts_with("file:") => {
-            Some((Severity::Medium, "a local file URL".to_owned()))
-        }
+        (true, true) => Some((Severity::High, load_reason(short))),
+        (true, false) => Some((Severity::Medium, load_reason(short))),
         (false, _) => None,
     }
 }
 
 /// What a loading relationship type does.
-fn load_reason(ty: &str) -> String {
-    match ty {
-        "attachedtemplate" => "remote template injection".to_owned(),
-        _ => format!("a {ty} relationship is loaded when the document opens"),
+fn load_reason(short: &str) -> String {
+    if short.eq_ignore_ascii_case("attachedTemplate") {
+        "remote template injection".to_owned()
+    } else {
+        format!("Word loads the {short} target when the document opens")
+    }
+}
+
+/// Whether `target` (lowercase) is a local file: `file:///`, `file:`
+/// with a drive letter, or a bare drive path.
+fn is_local_file(target: &str) -> bool {
+    match target.strip_prefix("file:") {
+        Some(rest) => {
+            let path = rest.trim_start_matches('/');
+            rest.starts_with("///") || is_drive(path)
+        }
+        None => is_drive(target),
     }
 }
 
@@ -206,12 +219,16 @@ mod tests {
     #[test]
     fn loading_types_are_flagged() {
         for ty in ["oleObject", "subDocument", "frame"] {
-            assert_eq!(severity(ty, "http://x.example/a"), Some(Severity::High));
+            assert_eq!(
+                severity(ty, "http://x.example/a"),
+                Some(Severity::High)
+            );
         }
         assert_eq!(
             severity("oleObject", "file:///C:/Book1.xlsx"),
-            Some(Severity::Medium)
+            Some(Severity::Low)
         );
+        assert_eq!(severity("frame", "frame2.html"), Some(Severity::Medium));
     }
 
     #[test]
@@ -226,8 +243,12 @@ mod tests {
             severity("image", "\\\\10.0.0.1\\share\\a.png"),
             Some(Severity::High)
         );
-        assert_eq!(severity("hyperlink", "file://host/s/a"), Some(Severity::High));
-        assert_eq!(severity("hyperlink", "file:///c:/a"), Some(Severity::Medium));
+        assert_eq!(
+            severity("hyperlink", "file://host/s/a"),
+            Some(Severity::High)
+        );
+        assert_eq!(severity("hyperlink", "file:///c:/a"), Some(Severity::Low));
+        assert_eq!(severity("image", "C:\\a.png"), Some(Severity::Low));
         assert_eq!(
             severity("hyperlink", "ms-msdt:/id PCWDiagnostic"),
             Some(Severity::High)
@@ -256,18 +277,24 @@ mod tests {
     #[test]
     fn resolves_targets() {
         let rels = "xl/_rels/workbook.xml.rels";
-        assert_eq!(resolve(rels, "macrosheets/Sheet1.xml"), "xl/macrosheets/sheet1.xml");
+        assert_eq!(
+            resolve(rels, "macrosheets/Sheet1.xml"),
+            "xl/macrosheets/sheet1.xml"
+        );
         assert_eq!(resolve(rels, "/xl/a.xml"), "xl/a.xml");
         assert_eq!(resolve(rels, "../x/./b.xml"), "x/b.xml");
-        assert_eq!(resolve("_rels/.rels", "word/document.xml"), "word/document.xml");
+        assert_eq!(
+            resolve("_rels/.rels", "word/document.xml"),
+            "word/document.xml"
+        );
     }
 
     #[test]
     fn parses_relationships() {
-        let doc = xml::parse(&format!(
+        let text = format!(
             r#"<Relationships><Relationship Id="rId9" Type="{NS}/hyperlink" Target="https://a.example/" TargetMode="External"/><Relationship Id="rId1" Type="{NS}/styles" Target="styles.xml"/></Relationships>"#
-        ))
-        .unwrap();
+        );
+        let doc = xml::parse(&text).unwrap();
         let rels = from_xml(&doc);
         assert_eq!(rels.len(), 2);
         assert!(rels[0].external && !rels[1].external);

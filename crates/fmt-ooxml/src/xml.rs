@@ -67,7 +67,10 @@ pub(crate) fn elements<'a, 'i>(
 
 /// The concatenated text of `node`'s descendants.
 pub(crate) fn text(node: Node<'_, '_>) -> String {
-    node.descendants().filter_map(|n| n.text()).collect()
+    node.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
 }
 
 #[cfg(test)]

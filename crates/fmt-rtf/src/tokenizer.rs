@@ -276,8 +276,14 @@ mod tests {
             tokens(b"\\bin99999999999999999999999 ab"),
             [Token::Binary(b"ab")]
         );
-        assert_eq!(tokens(b"\\bin-5 ab"), [Token::Binary(b""), Token::Text(b"ab")]);
-        assert_eq!(tokens(b"\\bin ab"), [Token::Binary(b""), Token::Text(b"ab")]);
+        assert_eq!(
+            tokens(b"\\bin-5 ab"),
+            [Token::Binary(b""), Token::Text(b"ab")]
+        );
+        assert_eq!(
+            tokens(b"\\bin ab"),
+            [Token::Binary(b""), Token::Text(b"ab")]
+        );
     }
 
     #[test]

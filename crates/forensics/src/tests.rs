@@ -167,7 +167,7 @@ fn without_protected_domains_only_generic_checks_run() {
         found,
         [
             (ReplyToMismatch, Severity::Medium),
-            (DisplayNameImpersonation, Severity::Medium)
+            (DisplayNameImpersonation, Severity::Low)
         ]
     );
     assert!(forensics.is_external(&mail));

@@ -87,7 +87,7 @@
 //!   vectors): the `rc4` crate makes the key length a type parameter, and
 //!   our keys are data.
 //! - **Budgeted.** The decoded bytes are taken from the
-//!   [`Budget`](counterspy_model::Budget) before they are produced;
+//!   [`Budget`] before they are produced;
 //!   payloads over [`MAX_PAYLOAD_SIZE`] are identified, not decoded.
 //!
 //! # Specifications

@@ -120,7 +120,7 @@ fn parse_line(content: &str, line: usize) -> Result<Encoding, PayloadError> {
 }
 
 fn parse_header(text: &str) -> Option<[u8; 4]> {
-    if text.len() != 8 {
+    if text.len() != 8 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
     }
     let value = u32::from_str_radix(text, 16).ok()?;
@@ -275,6 +275,10 @@ mod tests {
             (
                 "0102 xor key=1",
                 PayloadError::BadHeader { line: 1, found: "0102".into() },
+            ),
+            (
+                "+1020304 xor key=1",
+                PayloadError::BadHeader { line: 1, found: "+1020304".into() },
             ),
             (
                 "01020304 rot13",

@@ -38,6 +38,8 @@ fn fits(kind: FileKind, ext: &str) -> bool {
     // Kinds that legitimately share extensions.
     match kind {
         FileKind::Msg => FileKind::Cfb.extensions().contains(&ext),
+        // Encrypted OOXML documents are compound files.
+        FileKind::Cfb => FileKind::Ooxml.extensions().contains(&ext),
         FileKind::Text | FileKind::Html | FileKind::Script => {
             matches!(ext, "txt" | "htm" | "html" | "xml" | "csv" | "log")
         }
@@ -69,6 +71,7 @@ mod tests {
             Some("pdf")
         );
         assert_eq!(extension_mismatch(FileKind::Cfb, "a.doc"), None);
+        assert_eq!(extension_mismatch(FileKind::Cfb, "secret.docx"), None);
         assert_eq!(extension_mismatch(FileKind::Ooxml, "a.docx"), None);
         assert_eq!(extension_mismatch(FileKind::Unknown, "a.doc"), None);
         assert_eq!(extension_mismatch(FileKind::Rtf, "a.weird"), None);

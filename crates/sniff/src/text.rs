@@ -80,8 +80,25 @@ fn is_mbox(probe: &[u8]) -> bool {
     let Some(rest) = probe.strip_prefix(b"From ") else {
         return false;
     };
-    let after_first = rest.splitn(2, |&b| b == b'\n').nth(1).unwrap_or(b"");
-    is_mail(after_first)
+    let mut lines = rest.splitn(2, |&b| b == b'\n');
+    let first = lines.next().unwrap_or_default();
+    let after_first = lines.next().unwrap_or_default();
+    is_mail(after_first) || is_envelope_line(first)
+}
+
+/// The rest of an mbox `From sender date` line: a sender, then a date
+/// with a `hh:mm` time (`MAILER-DAEMON Mon Jun  1 10:00:00 2009`).
+fn is_envelope_line(line: &[u8]) -> bool {
+    let line = String::from_utf8_lossy(line);
+    let mut words = line.split_whitespace();
+    let sender = words.next().is_some_and(|w| !w.ends_with(':'));
+    let has_time = words.any(|w| {
+        let b = w.as_bytes();
+        b.len() >= 5
+            && b.get(2) == Some(&b':')
+            && b.iter().take(2).all(u8::is_ascii_digit)
+    });
+    sender && has_time
 }
 
 /// A header block: the first lines are `Name: value` fields (continuation
@@ -133,6 +150,8 @@ mod tests {
         assert_eq!(text_kind(eml, None), FileKind::Eml);
         let mbox = b"From a@b.c Mon Jan  1 00:00:00 2024\nFrom: a@b.c\nTo: d@e.f\n\nx";
         assert_eq!(text_kind(mbox, None), FileKind::Mbox);
+        let bare = b"From x Mon Jun 01 10:00:00 2009\n\nTest content\n";
+        assert_eq!(text_kind(bare, None), FileKind::Mbox);
         let prose = b"From the start: we knew.\nIt was: fine\n";
         assert_eq!(text_kind(prose, None), FileKind::Text);
     }

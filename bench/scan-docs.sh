@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Document triage throughput: counterspy scan vs oletools (rtfobj on RTFs,
+# olevba on Office files, one long-lived process), the same >= 200 MB batch
+# built from the corpus, one core each, in one run.
+#
+#   bash bench/scan-docs.sh [CORPUS] [MIN_BYTES]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus="${1:-../shared/corpora/office}"
+min_bytes="${2:-200000000}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/counterspy/target}"
+venv="$HOME/.cache/counterspy/bench-venv"
+
+# The peer, installed outside the project.
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c 'import oletools' 2>/dev/null \
+  || "$venv/bin/pip" install --quiet oletools
+
+cargo build --quiet --release -p counterspy-cli
+bin="$CARGO_TARGET_DIR/release/counterspy"
+
+batch=/tmp/counterspy-docs-batch
+list=/tmp/counterspy-docs-batch.list
+read -r files bytes distinct < <(python3 bench/make_docs_batch.py \
+  "$corpus" "$batch" "$list" "$min_bytes")
+cat "$batch"/* > /dev/null
+
+start=$(date +%s.%N)
+set +e
+taskset -c 0 "$bin" scan --threads 1 --no-progress --jsonl "$batch" \
+  > /tmp/counterspy-docs.jsonl
+rc=$?
+set -e
+end=$(date +%s.%N)
+[ "$rc" -le 1 ] || { echo "counterspy failed ($rc)"; exit 1; }
+ours=$(echo "$end - $start" | bc -l)
+our_findings=$(grep -c '"type":"finding"' /tmp/counterspy-docs.jsonl || true)
+
+read -r o_files o_bytes o_secs o_objects o_macros o_errors \
+  < <(taskset -c 0 "$venv/bin/python" bench/oletools_batch.py "$list")
+
+awk -v f="$files" -v b="$bytes" -v d="$distinct" -v ours="$ours" \
+    -v py="$o_secs" -v of="$o_files" -v oe="$o_errors" \
+    -v fi="$our_findings" 'BEGIN {
+  printf "batch: %d files (%d distinct documents), %.1f MB\n", f, d, b / 1e6
+  printf "%-28s %9s %9s %9s\n", "tool", "seconds", "files/s", "MB/s"
+  printf "%-28s %9.2f %9.0f %9.2f  (%d findings)\n", "counterspy scan (1 core)", ours, f / ours, b / 1e6 / ours, fi
+  printf "%-28s %9.2f %9.0f %9.2f  (%d files raised)\n", "oletools rtfobj+olevba", py, of / py, b / 1e6 / py, oe
+  printf "ratio: counterspy is %.1fx oletools (target: 20x)\n", py / ours
+}'
