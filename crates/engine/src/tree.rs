@@ -219,7 +219,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         if context.external_mail {
             findings.extend(self.engine.forensics.lure_terms(&text));
         }
-        if kind.is_text() {
+        if kind.is_text() && may_hold_dde(&text) {
             findings.extend(counterspy_fmt_ooxml::find_dde_in_text(&text));
         }
         if matches!(kind, FileKind::Pe | FileKind::Lnk | FileKind::Unknown) {
@@ -308,6 +308,18 @@ fn artefact(id: usize, node: &Node, kind: FileKind) -> Artefact {
         pe: None,
         findings: Vec::new(),
     }
+}
+
+/// DDE in text needs a `|` (CSV and spreadsheet formulas) or the word
+/// DDE (field codes); most text has neither, and is not parsed for it.
+fn may_hold_dde(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr(b'|', bytes).is_some()
+        || memchr::memchr2_iter(b'd', b'D', bytes).any(|at| {
+            bytes
+                .get(at..at.saturating_add(3))
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"dde"))
+        })
 }
 
 fn budget_finding(kind: BudgetKind, message: String) -> Finding {

@@ -19,15 +19,27 @@ const PINNED: &[(&str, &[&str])] = &[
         "oletools/encrypted/autostart-encrypt-standardpassword.xls",
         &["doc.encrypted", "vba.autoexec", "vba.macros"],
     ),
-    ("oletools/excel4-macros/excel4_sample_macro.xls", &["ooxml.excel4-macro"]),
-    ("oletools/excel4-macros/excel4_sample_macro.xlsm", &["ooxml.excel4-macro"]),
-    ("oletools/excel4-macros/excel4_sample_macro.xlsb", &["ooxml.excel4-macro"]),
+    (
+        "oletools/excel4-macros/excel4_sample_macro.xls",
+        &["ooxml.excel4-macro"],
+    ),
+    (
+        "oletools/excel4-macros/excel4_sample_macro.xlsm",
+        &["ooxml.excel4-macro"],
+    ),
+    (
+        "oletools/excel4-macros/excel4_sample_macro.xlsb",
+        &["ooxml.excel4-macro"],
+    ),
     ("oletools/msodde/dde-in-csv.csv", &["doc.dde"]),
     ("oletools/msodde/dde-in-word2003.xml", &["doc.dde"]),
     ("oletools/msodde/dde-test-from-office2003.doc", &["doc.dde"]),
     ("oletools/msodde/dde-test.docx", &["doc.dde"]),
     ("oletools/msodde/dde-test.xlsx", &["doc.dde"]),
-    ("oletools/msodde/dde-test-from-office2003.doc.zip", &["archive.encrypted-entry"]),
+    (
+        "oletools/msodde/dde-test-from-office2003.doc.zip",
+        &["archive.encrypted-entry"],
+    ),
     ("oletools/msodde/harmless-clean.docx", &[]),
     ("oletools/msodde/harmless-clean.doc", &[]),
     ("oletools/oleobj/embedded-simple-2007.doc", &["ole.package"]),
@@ -64,20 +76,23 @@ fn office_corpus() {
     let mut found: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for r in &reports {
         assert!(r.error.is_none(), "{}: {:?}", r.input, r.error);
-        let name = r.input.strip_prefix(CORPUS).unwrap_or_else(|| panic!("{}", r.input)).trim_start_matches('/');
-        let mut codes: Vec<&str> = r.findings().map(|(_, f)| f.kind.code()).collect();
+        let name = r
+            .input
+            .strip_prefix(CORPUS)
+            .unwrap_or_else(|| panic!("{}", r.input))
+            .trim_start_matches('/');
+        let mut codes: Vec<&str> =
+            r.findings().map(|(_, f)| f.kind.code()).collect();
         codes.sort();
         codes.dedup();
         found.insert(name.to_string(), codes);
     }
     for (file, expected) in PINNED {
-        let got = found.get(*file).unwrap_or_else(|| panic!("{file} not scanned"));
+        let got =
+            found.get(*file).unwrap_or_else(|| panic!("{file} not scanned"));
         assert_eq!(got.as_slice(), *expected, "{file}");
     }
-    let exploits = found
-        .values()
-        .flatten()
-        .filter(|c| c.starts_with("exploit."))
-        .count();
+    let exploits =
+        found.values().flatten().filter(|c| c.starts_with("exploit.")).count();
     assert_eq!(exploits, 0, "no benign corpus document is an exploit");
 }
