@@ -3,7 +3,7 @@
 //! [`RuleSetBuilder`] compiles rule folders (`*.yar`, `*.yara`, walked
 //! recursively, each file in its own namespace) and our embedded starter
 //! rules ([`STARTER_RULES`]) into a [`RuleSet`]; [`ObjectScanner`] scans one
-//! object at a time and turns matches into [`Finding`]s carrying the rule,
+//! object at a time and turns matches into findings carrying the rule,
 //! namespace, tags, metadata and the offset of the first matching pattern.
 //!
 //! ```no_run

@@ -30,7 +30,7 @@ pub(crate) struct ScanArgs {
     /// Leave out the built-in starter YARA rules.
     #[arg(long)]
     no_default_rules: bool,
-    /// A counterspy.toml with [policy] and [limits].
+    /// A counterspy.toml with `[policy]` and `[limits]`.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
     /// A domain of your own organisation; repeatable.
