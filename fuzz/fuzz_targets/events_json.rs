@@ -1,6 +1,6 @@
 #![no_main]
 
-use counterspy_events::{Event, EventSource, FieldKey, Timestamp};
+use counterspy_events::{Event, EventSource, FieldKey, Timestamp, parse_event};
 use libfuzzer_sys::fuzz_target;
 
 // One JSON event in either shape (and the timestamp parser): never a panic,
@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     {
         assert_eq!(Timestamp::parse(&t.to_string()), Some(t));
     }
-    let Ok(event) = Event::from_json(data, EventSource::unknown()) else {
+    let Ok(event) = parse_event(data, EventSource::unknown()) else {
         return;
     };
     let mut names = std::collections::HashSet::new();

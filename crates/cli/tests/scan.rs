@@ -105,6 +105,33 @@ fn demo_lure_findings_in_jsonl() {
 }
 
 #[test]
+fn parse_only_keeps_parser_findings_and_skips_the_rest() {
+    let out = counterspy()
+        .args(["scan", "--jsonl", "--parse-only", "--config"])
+        .args(["examples/demo.toml", "examples/demo/inbox/01-lure.eml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines = jsonl(&out.stdout);
+    let kinds: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["type"] == "finding")
+        .map(|l| l["finding"]["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.contains(&"rtf.object"), "{kinds:?}");
+    for judged in ["mail.lookalike-domain", "yara.match", "mail.spf-fail"] {
+        assert!(!kinds.contains(&judged), "{judged} in {kinds:?}");
+    }
+    assert!(lines.iter().all(|l| l["type"] != "observable"));
+    let finding = lines.iter().find(|l| l["type"] == "finding").unwrap();
+    assert!(finding["object"].get("sha256").is_none());
+    counterspy()
+        .args(["scan", "--parse-only", "--yara", "rules/yara", "x"])
+        .assert()
+        .code(2);
+}
+
+#[test]
 fn json_document() {
     let out = counterspy()
         .args(["scan", "--json", "examples/demo/files"])

@@ -143,7 +143,7 @@ fn add_to_root(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use counterspy_model::{FileKind, Hashes, PeSummary};
+    use counterspy_model::{FileKind, PeSummary};
 
     fn pe(id: usize, name: &str, is_dll: bool, imports: &[&str]) -> Artefact {
         Artefact {
@@ -156,7 +156,7 @@ mod tests {
             kind: FileKind::Pe,
             content_type: None,
             size: 0,
-            hashes: Hashes::default(),
+            hashes: None,
             mail: None,
             pe: Some(PeSummary {
                 is_dll,

@@ -41,9 +41,25 @@ impl Limits {
     }
 }
 
+/// How much of the work the engine does on each object.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Analysis {
+    /// Everything: parsing, name and header judgments, lure terms,
+    /// observables, YARA, digests, side-loading bundles.
+    #[default]
+    Full,
+    /// Only sniff, parse and decode every object of the tree (what the
+    /// parsers report themselves is kept); no digests, observables, YARA
+    /// or judgments. The floor a full scan is measured against, and the
+    /// like-for-like comparison with parse-only peers.
+    ParseOnly,
+}
+
 /// Configures an [`Engine`].
 #[derive(Default)]
 pub struct EngineBuilder {
+    analysis: Analysis,
     limits: Limits,
     policy: Policy,
     rules: Option<RuleSet>,
@@ -67,6 +83,12 @@ impl EngineBuilder {
         self
     }
 
+    /// Sets how much is done per object ([`Analysis::Full`] by default).
+    pub fn analysis(mut self, analysis: Analysis) -> EngineBuilder {
+        self.analysis = analysis;
+        self
+    }
+
     /// Sets the compiled YARA rules run over every object.
     pub fn rules(mut self, rules: RuleSet) -> EngineBuilder {
         self.rules = Some(rules);
@@ -76,6 +98,7 @@ impl EngineBuilder {
     /// Builds the engine.
     pub fn build(self) -> Engine {
         Engine {
+            analysis: self.analysis,
             forensics: Forensics::new(&self.policy),
             limits: self.limits,
             rules: self.rules,
@@ -85,6 +108,7 @@ impl EngineBuilder {
 
 /// Scans inputs into [`ScanReport`]s.
 pub struct Engine {
+    pub(crate) analysis: Analysis,
     pub(crate) limits: Limits,
     pub(crate) forensics: Forensics,
     rules: Option<RuleSet>,
@@ -101,8 +125,16 @@ impl Engine {
         self.rules.as_ref()
     }
 
-    /// A YARA scanner for one thread, when rules are loaded.
+    /// How much is done per object.
+    pub fn analysis(&self) -> Analysis {
+        self.analysis
+    }
+
+    /// A YARA scanner for one thread, when rules are loaded and used.
     fn scanner(&self) -> Option<ObjectScanner<'_>> {
+        if self.analysis == Analysis::ParseOnly {
+            return None;
+        }
         let mut scanner = ObjectScanner::new(self.rules.as_ref()?);
         scanner.set_timeout(self.limits.object_timeout());
         Some(scanner)
@@ -147,7 +179,9 @@ impl Engine {
                 },
             )
             .collect();
-        crate::bundle::judge_folders(&mut reports);
+        if self.analysis == Analysis::Full {
+            crate::bundle::judge_folders(&mut reports);
+        }
         reports
     }
 }

@@ -36,5 +36,5 @@ mod inputs;
 mod tree;
 
 pub use counterspy_forensics::Policy;
-pub use engine::{Engine, EngineBuilder, Limits};
+pub use engine::{Analysis, Engine, EngineBuilder, Limits};
 pub use inputs::{Input, InputError, collect_inputs};

@@ -11,7 +11,7 @@ use counterspy_yara::{ObjectScanner, ScanContext};
 
 use crate::analyze::{Place, judge_name, judge_sideload_name};
 use crate::bundle::{Member, judge};
-use crate::{Engine, dispatch, hashing};
+use crate::{Analysis, Engine, dispatch, hashing};
 
 /// An object waiting to be visited.
 struct Node {
@@ -77,7 +77,9 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
     }
 
     fn finish(mut self, name: &str) -> ScanReport {
-        judge_bundles(&mut self.objects);
+        if self.engine.analysis == Analysis::Full {
+            judge_bundles(&mut self.objects);
+        }
         let worst = self
             .objects
             .iter()
@@ -111,6 +113,10 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         let name = node.child.name.as_deref();
         let kind = counterspy_sniff::sniff(data, name);
         let mut art = artefact(id, &node, kind);
+        if self.engine.analysis == Analysis::ParseOnly {
+            return self.parse_only(id, node, kind, art);
+        }
+        art.hashes = Some(hashing::hashes(data));
         let place = Place {
             parent: node.context.parent,
             role: node.parent.map(|_| node.child.role),
@@ -143,6 +149,29 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         }
         self.objects.push(art);
         context.parent = Some(kind);
+        self.enqueue(id, &node, context, extraction.children);
+    }
+
+    /// [`Analysis::ParseOnly`]: parse and queue the children, nothing
+    /// more.
+    fn parse_only(
+        &mut self,
+        id: usize,
+        node: Node,
+        kind: FileKind,
+        mut art: Artefact,
+    ) {
+        if node.child.encrypted {
+            self.objects.push(art);
+            return;
+        }
+        let extraction = self.extract(&node, kind, &mut art.findings);
+        art.findings.extend(extraction.findings);
+        for f in &mut art.findings {
+            f.evidence.path.clone_from(&node.path);
+        }
+        self.objects.push(art);
+        let context = Context { parent: Some(kind), ..node.context };
         self.enqueue(id, &node, context, extraction.children);
     }
 
@@ -303,7 +332,7 @@ fn artefact(id: usize, node: &Node, kind: FileKind) -> Artefact {
         kind,
         content_type: node.child.content_type.clone(),
         size: data.len() as u64,
-        hashes: hashing::hashes(data),
+        hashes: None,
         mail: None,
         pe: None,
         findings: Vec::new(),

@@ -1,7 +1,7 @@
 //! End-to-end scans of inert fixtures built by testkit: every capability
 //! of `counterspy scan` on realistic input.
 
-use counterspy_engine::{Engine, EngineBuilder, Limits, Policy};
+use counterspy_engine::{Analysis, Engine, EngineBuilder, Limits, Policy};
 use counterspy_model::{
     Artefact, ChildRole, FileKind, FindingKind, ScanReport, Verdict,
 };
@@ -292,9 +292,10 @@ fn hashes_and_observables() {
                 sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
     let r = engine().scan_bytes("ioc.txt", text.as_bytes().to_vec());
     let o = &r.objects[0];
-    assert_eq!(o.hashes.md5.len(), 32);
-    assert_eq!(o.hashes.sha1.len(), 40);
-    assert_eq!(o.hashes.sha256.len(), 64);
+    let hashes = o.hashes.as_ref().unwrap();
+    assert_eq!(hashes.md5.len(), 32);
+    assert_eq!(hashes.sha1.len(), 40);
+    assert_eq!(hashes.sha256.len(), 64);
     assert_eq!(o.size, text.len() as u64);
     let values: Vec<(&str, &str)> = r
         .observables
@@ -347,4 +348,42 @@ fn hostile_input_never_panics() {
     let r = e.scan_bytes("empty", Vec::new());
     assert_eq!(r.objects.len(), 1);
     assert_eq!(r.objects[0].kind, FileKind::Unknown);
+}
+
+#[test]
+fn parse_only_decodes_the_same_tree_and_judges_nothing() {
+    let eml = MailBuilder::new()
+        .from(&mailbox("Partner", "a@partner.example.com"))
+        .to(&mailbox("", "b@kbzenit.ru"))
+        .subject("Гранит-М report http://evil.example.net/x")
+        .text("see attached")
+        .attach("report.doc", "application/msword", &rtf::equation_lure())
+        .build();
+    let full = engine_with_rules().scan_bytes("m.eml", eml.clone());
+    let parse_only = EngineBuilder::new()
+        .policy(policy())
+        .analysis(Analysis::ParseOnly)
+        .build()
+        .scan_bytes("m.eml", eml);
+    let tree = |r: &ScanReport| -> Vec<(String, FileKind, u64)> {
+        r.objects.iter().map(|o| (o.path.clone(), o.kind, o.size)).collect()
+    };
+    assert_eq!(tree(&parse_only), tree(&full));
+    assert!(parse_only.observables.is_empty());
+    assert!(parse_only.objects.iter().all(|o| o.hashes.is_none()));
+    // What the RTF parser reports itself stays; the name and lure
+    // judgments (extension mismatch, lure term) and YARA are not made.
+    let doc = by_name(&parse_only, "report.doc");
+    assert_eq!(
+        kinds(doc),
+        [
+            FindingKind::RtfObject,
+            FindingKind::RoyalRoad,
+            FindingKind::DropperPath,
+            FindingKind::DropperPath,
+        ]
+    );
+    assert!(!all_kinds(&parse_only).contains(&FindingKind::LureInternalTerm));
+    assert!(all_kinds(&full).contains(&FindingKind::LureInternalTerm));
+    assert!(!full.observables.is_empty());
 }

@@ -2,8 +2,8 @@
 //! JSON the `evtx` crate renders from the XML of MS-EVEN6.
 
 use crate::FieldValue;
-use crate::builder::Rank;
 use crate::json::Out;
+use counterspy_model::FieldRank as Rank;
 
 /// `System` fields that are numbers; a string holding a decimal integer
 /// becomes [`FieldValue::Int`] so both shapes agree.

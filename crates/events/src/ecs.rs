@@ -2,9 +2,9 @@
 //! `winlog.channel`, `@timestamp`…, nested objects or dotted keys alike.
 
 use crate::FieldValue;
-use crate::builder::Rank;
 use crate::dump;
 use crate::json::Out;
+use counterspy_model::FieldRank as Rank;
 
 /// `winlog.*` fields that are `System` fields, by their Sigma names.
 const WINLOG: &[(&str, &str)] = &[

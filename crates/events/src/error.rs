@@ -79,12 +79,6 @@ pub enum EventsError {
         /// serde_json's reason.
         source: serde_json::Error,
     },
-    /// A timestamp that does not parse.
-    #[error("bad timestamp {text:?}")]
-    Timestamp {
-        /// The text (first 64 bytes).
-        text: String,
-    },
 }
 
 impl EventsError {

@@ -10,13 +10,15 @@ use serde::de::{
     SeqAccess, Visitor,
 };
 
-use crate::builder::{Fields, Rank, Slot};
-use crate::{Event, EventSource, FieldValue, Timestamp, dump, ecs};
+use counterspy_model::{EventBuilder, FieldRank};
+
+use crate::{Event, EventSource, EventsError, FieldValue, Timestamp};
+use crate::{dump, ecs};
 
 /// The fields under construction and what the mappers remember.
 #[derive(Debug, Default)]
 pub(crate) struct Out {
-    pub(crate) fields: Fields,
+    pub(crate) fields: EventBuilder,
     /// Unnamed `Data` items seen so far (for `paramN`).
     pub(crate) params: u32,
 }
@@ -27,7 +29,7 @@ impl Out {
         self.params = 0;
     }
 
-    pub(crate) fn push(&mut self, parts: &[&str], rank: Rank, v: FieldValue) {
+    pub(crate) fn push(&mut self, parts: &[&str], rank: FieldRank, v: FieldValue) {
         self.fields.push(parts, rank, v);
     }
 }
@@ -56,10 +58,12 @@ impl Flat {
     }
 
     /// Runs `parse` on this thread's buffers (fresh ones if they are in
-    /// use), then copies the fields out.
+    /// use), then copies the fields out into an event.
     fn with<E>(
         parse: impl FnOnce(&mut Flat) -> Result<(), E>,
-    ) -> Result<(Box<str>, Box<[Slot]>), E> {
+        source: EventSource,
+        fallback: Option<Timestamp>,
+    ) -> Result<Event, E> {
         thread_local!(static SCRATCH: RefCell<Flat> = RefCell::default());
         SCRATCH.with(|scratch| {
             let mut fresh = Flat::default();
@@ -68,8 +72,8 @@ impl Flat {
             flat.path.clear();
             flat.out.clear();
             let parsed = parse(flat);
-            let fields = flat.out.fields.take();
-            parsed.map(|()| fields)
+            let event = flat.out.fields.build(source, fallback);
+            parsed.map(|()| event)
         })
     }
 
@@ -94,12 +98,15 @@ pub(crate) fn parse_slice(
         let at = e.valid_up_to();
         serde_json::Error::custom(format_args!("invalid utf-8 at byte {at}"))
     })?;
-    let fields = Flat::with(|flat| {
-        let mut de = serde_json::Deserializer::from_str(text);
-        Root(flat).deserialize(&mut de)?;
-        de.end()
-    })?;
-    Ok(Event::new(fields, source, fallback))
+    Flat::with(
+        |flat| {
+            let mut de = serde_json::Deserializer::from_str(text);
+            Root(flat).deserialize(&mut de)?;
+            de.end()
+        },
+        source,
+        fallback,
+    )
 }
 
 /// Normalizes a parsed JSON value.
@@ -107,8 +114,33 @@ pub(crate) fn parse_value(
     value: &serde_json::Value,
     source: EventSource,
 ) -> Result<Event, serde_json::Error> {
-    let fields = Flat::with(|flat| Root(flat).deserialize(value))?;
-    Ok(Event::new(fields, source, None))
+    Flat::with(|flat| Root(flat).deserialize(value), source, None)
+}
+
+/// Parses one JSON event in either shape (`evtx_dump` or Winlogbeat/ECS);
+/// see the crate documentation for the field names.
+///
+/// # Errors
+///
+/// [`EventsError::Json`] when the text is not one JSON object (or is too
+/// deeply nested, or not UTF-8).
+pub fn parse_event(
+    json: &[u8],
+    source: EventSource,
+) -> Result<Event, EventsError> {
+    parse_slice(json, source, None).map_err(EventsError::json)
+}
+
+/// Normalizes an already parsed JSON event, like [`parse_event`].
+///
+/// # Errors
+///
+/// [`EventsError::Json`] when the value is not an object.
+pub fn event_from_value(
+    value: &serde_json::Value,
+    source: EventSource,
+) -> Result<Event, EventsError> {
+    parse_value(value, source).map_err(EventsError::json)
 }
 
 /// The top level: an object, nothing else.

@@ -23,12 +23,12 @@
 //!   Values are [`FieldValue`]s; times are [`Timestamp`]s (UTC, µs).
 //!
 //! ```
-//! use counterspy_events::{Event, EventSource, FieldValue, Reader};
+//! use counterspy_events::{EventSource, FieldValue, Reader, parse_event};
 //!
 //! let line = br##"{"Event":{"System":{"EventID":4688,"Channel":"Security",
 //!   "TimeCreated":{"#attributes":{"SystemTime":"2019-03-19T23:34:23.1Z"}}},
 //!   "EventData":{"NewProcessName":"C:\\Windows\\System32\\cmd.exe"}}}"##;
-//! let event = Event::from_json(line, EventSource::unknown()).unwrap();
+//! let event = parse_event(line, EventSource::unknown()).unwrap();
 //! assert_eq!(event.event_id(), Some(4688));
 //! assert_eq!(event.get("EventID"), Some(&FieldValue::Int(4688)));
 //! assert_eq!(
@@ -168,30 +168,25 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-mod builder;
 mod dump;
 mod ecs;
 mod error;
-mod event;
 mod evtx;
 mod json;
 mod jsonl;
-mod key;
 mod paths;
 mod reader;
 mod stats;
-mod time;
-mod value;
 
-pub use builder::MAX_FIELDS;
-pub use event::{Event, EventSource, Position};
+pub use counterspy_model::{
+    Event, EventSource, FieldKey, FieldValue, MAX_FIELDS, Position,
+    Timestamp,
+};
+pub use json::{event_from_value, parse_event};
 pub use jsonl::MAX_LINE_LEN;
-pub use key::FieldKey;
 pub use paths::EVTX_MAGIC;
 pub use reader::{InputFormat, Reader, ReaderBuilder, count_events};
 pub use stats::ReadStats;
-pub use time::Timestamp;
-pub use value::FieldValue;
 
 /// The error type, as `counterspy_events::errors::EventsError` too.
 pub mod errors {

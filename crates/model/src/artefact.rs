@@ -95,8 +95,9 @@ pub struct Artefact {
     pub content_type: Option<String>,
     /// Size in bytes.
     pub size: u64,
-    /// Digests.
-    pub hashes: Hashes,
+    /// Digests; absent when the scan only parsed (`--parse-only`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hashes: Option<Hashes>,
     /// Header summary for mails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mail: Option<MailSummary>,

@@ -20,6 +20,7 @@
 
 mod artefact;
 mod budget;
+mod event;
 mod extraction;
 mod finding;
 mod kind;
@@ -30,6 +31,10 @@ mod technique;
 
 pub use artefact::{Artefact, Hashes, ScanReport, Verdict};
 pub use budget::{Budget, BudgetKind};
+pub use event::{
+    Event, EventBuilder, EventSource, FieldKey, FieldRank, FieldValue,
+    MAX_FIELDS, ParseTimestampError, Position, Timestamp,
+};
 pub use extraction::{Child, ChildRole, Extraction};
 pub use finding::{Evidence, Finding, FindingKind, RuleRef, Severity};
 pub use kind::FileKind;

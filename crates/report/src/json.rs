@@ -13,9 +13,8 @@ struct ObjectRef<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     name: Option<&'a str>,
     size: u64,
-    md5: &'a str,
-    sha1: &'a str,
-    sha256: &'a str,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    hashes: Option<&'a counterspy_model::Hashes>,
 }
 
 impl<'a> From<&'a Artefact> for ObjectRef<'a> {
@@ -26,9 +25,7 @@ impl<'a> From<&'a Artefact> for ObjectRef<'a> {
             kind: a.kind,
             name: a.name.as_deref(),
             size: a.size,
-            md5: &a.hashes.md5,
-            sha1: &a.hashes.sha1,
-            sha256: &a.hashes.sha256,
+            hashes: a.hashes.as_ref(),
         }
     }
 }

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, ValueEnum};
-use counterspy_engine::{Engine, EngineBuilder, Input, collect_inputs};
+use counterspy_engine::{
+    Analysis, Engine, EngineBuilder, Input, collect_inputs,
+};
 use counterspy_report::{Format, Sink};
 use counterspy_yara::{RuleSet, RuleSetBuilder};
 
@@ -63,6 +65,10 @@ pub(crate) struct ScanArgs {
     /// Never draw a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Only parse and decode every object (no digests, observables, YARA
+    /// or judgments): the throughput floor, and what parse-only peers do.
+    #[arg(long, conflicts_with_all = ["yara", "no_default_rules"])]
+    parse_only: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -153,6 +159,9 @@ fn engine(args: &ScanArgs) -> anyhow::Result<Engine> {
     }
     let mut builder =
         EngineBuilder::new().limits(config.limits).policy(config.policy);
+    if args.parse_only {
+        return Ok(builder.analysis(Analysis::ParseOnly).build());
+    }
     if let Some(rules) = rules(args)? {
         builder = builder.rules(rules);
     }

@@ -1,9 +1,9 @@
 //! Normalization of both JSON shapes.
 
-use crate::{Event, EventSource, FieldValue};
+use crate::{Event, EventSource, FieldValue, event_from_value, parse_event};
 
 fn event(json: &str) -> Event {
-    Event::from_json(json.as_bytes(), EventSource::unknown()).unwrap()
+    parse_event(json.as_bytes(), EventSource::unknown()).unwrap()
 }
 
 fn text<'a>(e: &'a Event, field: &str) -> Option<&'a str> {
@@ -166,23 +166,23 @@ fn rejects_what_is_not_one_object() {
         ["", "[]", "1", "{", r##"{"a":1} {"b":2}"##, "{\"a\":\"\\ud800\"}"]
     {
         assert!(
-            Event::from_json(bad.as_bytes(), EventSource::unknown()).is_err(),
+            parse_event(bad.as_bytes(), EventSource::unknown()).is_err(),
             "{bad}"
         );
     }
-    let err = Event::from_json(b"{\"a\":\"\xff\"}", EventSource::unknown());
+    let err = parse_event(b"{\"a\":\"\xff\"}", EventSource::unknown());
     assert!(err.unwrap_err().to_string().starts_with("bad json event"));
     // Deep nesting is refused by serde_json's recursion limit.
     let deep = format!("{}{}", "{\"a\":".repeat(1000), "}".repeat(1000));
     assert!(
-        Event::from_json(deep.as_bytes(), EventSource::unknown()).is_err()
+        parse_event(deep.as_bytes(), EventSource::unknown()).is_err()
     );
 }
 
 #[test]
 fn from_value_matches_from_json() {
     let value: serde_json::Value = serde_json::from_str(DUMP).unwrap();
-    let e = Event::from_value(&value, EventSource::unknown()).unwrap();
+    let e = event_from_value(&value, EventSource::unknown()).unwrap();
     assert_eq!(e, event(DUMP));
 }
 

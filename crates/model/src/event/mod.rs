@@ -1,11 +1,23 @@
+//! Windows events, normalized: one flat set of named fields per event,
+//! built for Sigma matching. Readers live in `counterspy-events`.
+
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use crate::builder::{Fields, Rank, Slot, hash};
-use crate::{EventsError, FieldKey, FieldValue, Timestamp, json};
+mod fields;
+mod key;
+mod time;
+mod value;
+
+pub use fields::{EventBuilder, FieldRank, MAX_FIELDS};
+pub use key::FieldKey;
+pub use time::{ParseTimestampError, Timestamp};
+pub use value::FieldValue;
+
+use fields::{Slot, hash};
 
 /// One Windows event, normalized: a flat set of named fields.
 ///
@@ -30,7 +42,7 @@ pub struct Event {
 }
 
 impl Event {
-    pub(crate) fn new(
+    fn new(
         (names, slots): (Box<str>, Box<[Slot]>),
         source: EventSource,
         fallback: Option<Timestamp>,
@@ -41,23 +53,6 @@ impl Event {
         event
     }
 
-    /// Parses one JSON event in either shape (`evtx_dump` or Winlogbeat);
-    /// see the crate documentation.
-    pub fn from_json(
-        json: &[u8],
-        source: EventSource,
-    ) -> Result<Event, EventsError> {
-        json::parse_slice(json, source, None).map_err(EventsError::json)
-    }
-
-    /// Normalizes an already parsed JSON event, like [`Event::from_json`].
-    pub fn from_value(
-        value: &serde_json::Value,
-        source: EventSource,
-    ) -> Result<Event, EventsError> {
-        json::parse_value(value, source).map_err(EventsError::json)
-    }
-
     /// An event made of `pairs` as they are (no name mapping; a repeated
     /// name becomes a list), for tests and rule samples. The timestamp
     /// comes from `TimeCreated`.
@@ -65,11 +60,11 @@ impl Event {
         pairs: impl IntoIterator<Item = (&'a str, FieldValue)>,
         source: EventSource,
     ) -> Event {
-        let mut fields = Fields::default();
+        let mut fields = EventBuilder::default();
         for (name, value) in pairs {
-            fields.push(&[name], Rank::Data, value);
+            fields.push(&[name], FieldRank::Data, value);
         }
-        Event::new(fields.take(), source, None)
+        fields.build(source, None)
     }
 
     /// The value of a field, by its exact (case-sensitive) name.

@@ -1,7 +1,7 @@
 //! Collects the fields of one event in reusable buffers, then copies them
 //! out in two exact-size allocations.
 
-use crate::FieldValue;
+use super::{Event, EventSource, FieldValue, Timestamp};
 
 /// The most fields one event keeps; the rest are dropped (a hostile line
 /// could otherwise hold millions).
@@ -10,7 +10,7 @@ pub const MAX_FIELDS: usize = 4096;
 /// Which of two fields of the same name wins: the lower rank. Fields of
 /// the same name and rank are merged into a [`FieldValue::List`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Rank {
+pub enum FieldRank {
     /// `System` fields and their ECS equivalents (`winlog.channel`).
     System,
     /// `EventData` fields and other fields under their own names.
@@ -45,7 +45,7 @@ pub(crate) struct Slot {
     start: u32,
     end: u32,
     pub(crate) hash: u32,
-    rank: Rank,
+    rank: FieldRank,
     pub(crate) value: FieldValue,
 }
 
@@ -55,9 +55,10 @@ impl Slot {
     }
 }
 
-/// The fields of an event under construction.
+/// The fields of an event under construction, in buffers reused from one
+/// event to the next: a reader keeps one builder per thread.
 #[derive(Debug, Default)]
-pub(crate) struct Fields {
+pub struct EventBuilder {
     names: String,
     slots: Vec<Slot>,
     /// One bit per name hash (`hash % 128`): a clear bit proves a name new
@@ -65,13 +66,13 @@ pub(crate) struct Fields {
     seen: u128,
 }
 
-impl Fields {
+impl EventBuilder {
     /// Adds a field whose name is the concatenation of `parts`; a field of
     /// the same name is kept, replaced or merged by rank.
-    pub(crate) fn push(
+    pub fn push(
         &mut self,
         parts: &[&str],
-        rank: Rank,
+        rank: FieldRank,
         value: FieldValue,
     ) {
         let start = self.names.len();
@@ -106,6 +107,17 @@ impl Fields {
         self.slots.iter().position(|s| s.hash == h && s.name(names) == new)
     }
 
+    /// The event made of the fields pushed so far; the buffers are emptied
+    /// for the next one. The timestamp is `TimeCreated` when it parses,
+    /// else `fallback`.
+    pub fn build(
+        &mut self,
+        source: EventSource,
+        fallback: Option<Timestamp>,
+    ) -> Event {
+        Event::new(self.take(), source, fallback)
+    }
+
     /// Copies the fields out and empties the buffers for the next event.
     pub(crate) fn take(&mut self) -> (Box<str>, Box<[Slot]>) {
         let names = Box::from(self.names.as_str());
@@ -114,7 +126,8 @@ impl Fields {
         (names, slots)
     }
 
-    pub(crate) fn clear(&mut self) {
+    /// Forgets the fields pushed so far.
+    pub fn clear(&mut self) {
         self.names.clear();
         self.slots.clear();
         self.seen = 0;
@@ -122,7 +135,7 @@ impl Fields {
 }
 
 impl Slot {
-    fn combine(&mut self, rank: Rank, value: FieldValue) {
+    fn combine(&mut self, rank: FieldRank, value: FieldValue) {
         if rank < self.rank {
             self.rank = rank;
             self.value = value;
@@ -142,7 +155,7 @@ impl Slot {
 mod tests {
     use super::*;
 
-    fn names(mut fields: Fields) -> Vec<(String, FieldValue)> {
+    fn names(mut fields: EventBuilder) -> Vec<(String, FieldValue)> {
         let (names, slots) = fields.take();
         let out =
             slots.iter().map(|s| (s.name(&names).into(), s.value.clone()));
@@ -151,13 +164,13 @@ mod tests {
 
     #[test]
     fn lower_rank_wins_equal_rank_merges() {
-        let mut f = Fields::default();
-        f.push(&["Computer"], Rank::Fallback, "host".into());
-        f.push(&["Comp", "uter"], Rank::System, "WS1".into());
-        f.push(&["Computer"], Rank::Data, "ignored".into());
-        f.push(&["Data"], Rank::Data, "a".into());
-        f.push(&["Data"], Rank::Data, "b".into());
-        f.push(&["Data"], Rank::Data, "c".into());
+        let mut f = EventBuilder::default();
+        f.push(&["Computer"], FieldRank::Fallback, "host".into());
+        f.push(&["Comp", "uter"], FieldRank::System, "WS1".into());
+        f.push(&["Computer"], FieldRank::Data, "ignored".into());
+        f.push(&["Data"], FieldRank::Data, "a".into());
+        f.push(&["Data"], FieldRank::Data, "b".into());
+        f.push(&["Data"], FieldRank::Data, "c".into());
         let list = FieldValue::List(vec!["a".into(), "b".into(), "c".into()]);
         assert_eq!(
             names(f),
@@ -167,17 +180,17 @@ mod tests {
 
     #[test]
     fn caps_the_field_count() {
-        let mut f = Fields::default();
+        let mut f = EventBuilder::default();
         for i in 0..MAX_FIELDS + 10 {
-            f.push(&["f", &i.to_string()], Rank::Data, FieldValue::Null);
+            f.push(&["f", &i.to_string()], FieldRank::Data, FieldValue::Null);
         }
         assert_eq!(names(f).len(), MAX_FIELDS);
     }
 
     #[test]
     fn take_resets() {
-        let mut f = Fields::default();
-        f.push(&["a"], Rank::Data, FieldValue::Null);
+        let mut f = EventBuilder::default();
+        f.push(&["a"], FieldRank::Data, FieldValue::Null);
         assert_eq!(f.take().1.len(), 1);
         assert_eq!(f.take().1.len(), 0);
         f.clear();

@@ -3,7 +3,6 @@ use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
-use crate::EventsError;
 
 const MICROS_PER_SEC: i64 = 1_000_000;
 const SECS_PER_DAY: i64 = 86_400;
@@ -151,14 +150,29 @@ impl fmt::Display for Timestamp {
 }
 
 impl FromStr for Timestamp {
-    type Err = EventsError;
+    type Err = ParseTimestampError;
 
-    fn from_str(s: &str) -> Result<Timestamp, EventsError> {
-        Timestamp::parse(s).ok_or_else(|| EventsError::Timestamp {
+    fn from_str(s: &str) -> Result<Timestamp, ParseTimestampError> {
+        Timestamp::parse(s).ok_or_else(|| ParseTimestampError {
             text: s.chars().take(64).collect(),
         })
     }
 }
+
+/// A text that is not a timestamp [`Timestamp::parse`] understands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseTimestampError {
+    /// The start of the text (at most 64 characters).
+    pub text: String,
+}
+
+impl fmt::Display for ParseTimestampError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "not a timestamp: {:?}", self.text)
+    }
+}
+
+impl std::error::Error for ParseTimestampError {}
 
 /// Serialised as its display form.
 impl Serialize for Timestamp {

@@ -1,5 +1,5 @@
-use crate::Event;
-use crate::builder::hash;
+use super::Event;
+use super::fields::hash;
 
 /// A field name resolved once, for repeated lookups with
 /// [`Event::get_key`]: the name's hash and its alias (see
