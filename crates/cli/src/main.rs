@@ -23,6 +23,11 @@ struct Cli {
 enum Command {
     /// Scan mail, documents, archives and folders: verdicts, findings, IOCs.
     Scan(commands::scan::ScanArgs),
+    /// Hunt through Windows event logs (EVTX, JSON lines) with Sigma rules.
+    Hunt(commands::hunt::HuntArgs),
+    /// Work with rule sets: lint Sigma rules.
+    #[command(subcommand)]
+    Rules(commands::rules::RulesCommand),
 }
 
 /// What a command found, mapped to the exit code.
@@ -35,6 +40,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Scan(args) => commands::scan::exec(args),
+        Command::Hunt(args) => commands::hunt::exec(args),
+        Command::Rules(cmd) => commands::rules::exec(cmd),
     };
     match result {
         Ok(Outcome::Nothing) => ExitCode::from(0),

@@ -32,9 +32,11 @@ mod bundle;
 mod dispatch;
 mod engine;
 mod hashing;
+mod hunt;
 mod inputs;
 mod tree;
 
 pub use counterspy_forensics::Policy;
 pub use engine::{Analysis, Engine, EngineBuilder, Limits};
+pub use hunt::{Hunt, Hunter, HunterBuilder};
 pub use inputs::{Input, InputError, collect_inputs};

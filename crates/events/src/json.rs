@@ -29,7 +29,12 @@ impl Out {
         self.params = 0;
     }
 
-    pub(crate) fn push(&mut self, parts: &[&str], rank: FieldRank, v: FieldValue) {
+    pub(crate) fn push(
+        &mut self,
+        parts: &[&str],
+        rank: FieldRank,
+        v: FieldValue,
+    ) {
         self.fields.push(parts, rank, v);
     }
 }

@@ -179,8 +179,7 @@ mod reader;
 mod stats;
 
 pub use counterspy_model::{
-    Event, EventSource, FieldKey, FieldValue, MAX_FIELDS, Position,
-    Timestamp,
+    Event, EventSource, FieldKey, FieldValue, MAX_FIELDS, Position, Timestamp,
 };
 pub use json::{event_from_value, parse_event};
 pub use jsonl::MAX_LINE_LEN;

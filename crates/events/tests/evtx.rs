@@ -106,7 +106,8 @@ fn reader_events_equal_evtx_json_records() {
         for record in parser.records_json_bytes() {
             let json = record.unwrap().data;
             let ours = ours.next().unwrap();
-            let serde = counterspy_events::parse_event(&json, ours.source().clone());
+            let serde =
+                counterspy_events::parse_event(&json, ours.source().clone());
             assert_eq!(ours, &serde.unwrap());
         }
     }

@@ -20,6 +20,7 @@
 
 mod artefact;
 mod budget;
+mod detection;
 mod event;
 mod extraction;
 mod finding;
@@ -31,6 +32,7 @@ mod technique;
 
 pub use artefact::{Artefact, Hashes, ScanReport, Verdict};
 pub use budget::{Budget, BudgetKind};
+pub use detection::{Detection, DetectionRule, RuleKind};
 pub use event::{
     Event, EventBuilder, EventSource, FieldKey, FieldRank, FieldValue,
     MAX_FIELDS, ParseTimestampError, Position, Timestamp,

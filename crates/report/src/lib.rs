@@ -50,8 +50,12 @@
 mod json;
 mod sink;
 mod terminal;
+mod timeline;
 
 pub use sink::{Format, Sink, Totals};
+pub use timeline::{
+    CSV_COLUMNS, HuntStats, HuntTotals, Timeline, TimelineFormat,
+};
 
 /// An error writing a report.
 #[derive(Debug, thiserror::Error)]

@@ -71,11 +71,23 @@ pub(crate) struct ScanArgs {
     parse_only: bool,
 }
 
+/// `--color`.
 #[derive(Clone, Copy, ValueEnum)]
-enum When {
+pub(crate) enum When {
     Auto,
     Always,
     Never,
+}
+
+impl When {
+    /// Whether to colour, given whether the output is a terminal.
+    pub(crate) fn enabled(self, terminal: bool) -> bool {
+        match self {
+            When::Always => true,
+            When::Never => false,
+            When::Auto => terminal,
+        }
+    }
 }
 
 pub(crate) fn exec(args: ScanArgs) -> anyhow::Result<Outcome> {
@@ -131,11 +143,7 @@ fn format(args: &ScanArgs) -> Format {
     if args.jsonl {
         return Format::Jsonl;
     }
-    let color = match args.color {
-        When::Always => true,
-        When::Never => false,
-        When::Auto => std::io::stdout().is_terminal(),
-    };
+    let color = args.color.enabled(std::io::stdout().is_terminal());
     Format::Terminal { color }
 }
 

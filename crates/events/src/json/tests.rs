@@ -174,9 +174,7 @@ fn rejects_what_is_not_one_object() {
     assert!(err.unwrap_err().to_string().starts_with("bad json event"));
     // Deep nesting is refused by serde_json's recursion limit.
     let deep = format!("{}{}", "{\"a\":".repeat(1000), "}".repeat(1000));
-    assert!(
-        parse_event(deep.as_bytes(), EventSource::unknown()).is_err()
-    );
+    assert!(parse_event(deep.as_bytes(), EventSource::unknown()).is_err());
 }
 
 #[test]

@@ -1,0 +1,143 @@
+//! `counterspy rules`: rule-set tools, and the Sigma loading `hunt`
+//! shares.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use counterspy_sigma::{Diagnostic, LoadStats, RuleSet, RuleSetBuilder};
+use serde::Serialize;
+
+use crate::Outcome;
+
+/// Where Sigma rules and mappings come from.
+#[derive(Args)]
+pub(crate) struct RuleArgs {
+    /// A Sigma rule file or folder (walked recursively); repeatable.
+    #[arg(long = "sigma", value_name = "PATH")]
+    sigma: Vec<PathBuf>,
+    /// Leave out counterspy's own rules (`rules/sigma/`, built in).
+    #[arg(long)]
+    no_default_rules: bool,
+    /// A YAML file of logsource and field mappings laid over the built-in
+    /// ones (same format as `crates/sigma/data/`).
+    #[arg(long, value_name = "FILE")]
+    mappings: Option<PathBuf>,
+}
+
+/// `counterspy rules …`.
+#[derive(Subcommand)]
+pub(crate) enum RulesCommand {
+    /// Load Sigma rules and print every diagnostic, then how many rules
+    /// were loaded and rejected, by reason. Exit 1 when a rule was
+    /// rejected.
+    Lint(LintArgs),
+}
+
+/// Arguments of `counterspy rules lint`.
+#[derive(Args)]
+pub(crate) struct LintArgs {
+    /// Sigma rule files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// One JSON object per diagnostic, then one `stats` object.
+    #[arg(long)]
+    jsonl: bool,
+}
+
+pub(crate) fn exec(command: RulesCommand) -> anyhow::Result<Outcome> {
+    match command {
+        RulesCommand::Lint(args) => lint(&args),
+    }
+}
+
+/// Loads the rules `args` name (the built-in ones unless left out).
+pub(crate) fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
+    let mut builder = RuleSetBuilder::new();
+    if let Some(path) = &args.mappings {
+        builder = builder.mappings_file(path).with_context(|| {
+            format!("loading mappings from {}", path.display())
+        })?;
+    }
+    if !args.no_default_rules {
+        builder = builder.with_builtin_rules();
+    }
+    for path in &args.sigma {
+        builder = builder.add_path(path).with_context(|| {
+            format!("loading Sigma rules from {}", path.display())
+        })?;
+    }
+    let rules = builder.build();
+    if rules.stats().loaded() == 0 {
+        anyhow::bail!("no Sigma rule loaded");
+    }
+    Ok(rules)
+}
+
+fn lint(args: &LintArgs) -> anyhow::Result<Outcome> {
+    let mut builder = RuleSetBuilder::new();
+    for path in &args.paths {
+        builder = builder.add_path(path).with_context(|| {
+            format!("loading Sigma rules from {}", path.display())
+        })?;
+    }
+    let rules = builder.build();
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    if args.jsonl {
+        write_jsonl(&mut out, &rules)?;
+    } else {
+        write_text(&mut out, &rules)?;
+    }
+    out.flush()?;
+    let rejected = rules.stats().rejected_total() > 0;
+    Ok(if rejected { Outcome::Found } else { Outcome::Nothing })
+}
+
+fn write_text(out: &mut impl Write, rules: &RuleSet) -> io::Result<()> {
+    for d in rules.diagnostics() {
+        writeln!(out, "{d}")?;
+    }
+    let stats = rules.stats();
+    writeln!(
+        out,
+        "\n{} files: {} rules loaded ({} detection, {} correlation, {} \
+         dormant for lack of a matching logsource), {} rejected",
+        stats.files,
+        stats.loaded(),
+        stats.detections,
+        stats.correlations,
+        stats.dormant,
+        stats.rejected_total(),
+    )?;
+    for (code, n) in &stats.rejected {
+        writeln!(out, "  rejected {n:>5}  {code}")?;
+    }
+    for (code, n) in &stats.warnings {
+        writeln!(out, "  warning  {n:>5}  {code}")?;
+    }
+    Ok(())
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum Line<'a> {
+    Diagnostic(&'a Diagnostic),
+    Stats {
+        loaded: usize,
+        #[serde(flatten)]
+        stats: &'a LoadStats,
+    },
+}
+
+fn write_jsonl(out: &mut impl Write, rules: &RuleSet) -> anyhow::Result<()> {
+    for d in rules.diagnostics() {
+        serde_json::to_writer(&mut *out, &Line::Diagnostic(d))?;
+        writeln!(out)?;
+    }
+    let stats = rules.stats();
+    let line = Line::Stats { loaded: stats.loaded(), stats };
+    serde_json::to_writer(&mut *out, &line)?;
+    writeln!(out)?;
+    Ok(())
+}

@@ -1,0 +1,326 @@
+//! The hunting pipeline: events from EVTX and JSON lines, through the
+//! Sigma rules (detection, then correlation), into [`Detection`]s.
+
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use counterspy_events::{EventsError, ReadStats, Reader, ReaderBuilder};
+use counterspy_model::{
+    Detection, DetectionRule, Event, RuleKind, Severity, Technique, Timestamp,
+};
+use counterspy_sigma::{
+    CorrelationHit, Correlator, Hit, Level, RuleInfo, RuleSet,
+};
+
+mod details;
+
+/// Events between two progress reports of one worker.
+const PROGRESS_EVERY: u64 = 1024;
+
+/// Configures a [`Hunter`].
+#[derive(Default)]
+pub struct HunterBuilder {
+    rules: Option<RuleSet>,
+    min_level: Option<Severity>,
+    threads: usize,
+}
+
+impl HunterBuilder {
+    /// No rules (the hunt only reads: the parse-only floor), every level,
+    /// one thread per core.
+    pub fn new() -> HunterBuilder {
+        HunterBuilder::default()
+    }
+
+    /// The compiled Sigma rules.
+    pub fn rules(mut self, rules: RuleSet) -> HunterBuilder {
+        self.rules = Some(rules);
+        self
+    }
+
+    /// Reports only detections of rules at this level or above (rules
+    /// feeding correlations are still evaluated).
+    pub fn min_level(mut self, level: Severity) -> HunterBuilder {
+        self.min_level = Some(level);
+        self
+    }
+
+    /// Worker threads; 0 (the default) is one per core.
+    pub fn threads(mut self, threads: usize) -> HunterBuilder {
+        self.threads = threads;
+        self
+    }
+
+    /// The hunter.
+    pub fn build(self) -> Hunter {
+        let reader = ReaderBuilder::new().threads(self.threads).build();
+        let min_level = self.min_level.unwrap_or(Severity::Info);
+        Hunter { rules: self.rules, min_level, reader }
+    }
+}
+
+/// Runs Sigma rules over event logs.
+///
+/// Events are read and matched in parallel (one EVTX chunk or batch of
+/// JSON lines at a time, so memory does not grow with the input); only
+/// hits are kept. Correlation rules run once every event has been read,
+/// over the hits of the rules they refer to, in time order.
+pub struct Hunter {
+    rules: Option<RuleSet>,
+    min_level: Severity,
+    reader: Reader,
+}
+
+/// The result of a hunt.
+#[derive(Debug, Default)]
+pub struct Hunt {
+    /// Detections and correlations, by time (then rule title).
+    pub detections: Vec<Detection>,
+    /// What was read.
+    pub stats: ReadStats,
+}
+
+/// A hit some correlation needs, with where its event came from.
+struct Pending {
+    hit: Hit,
+    time: Timestamp,
+    event: EventRef,
+}
+
+/// The fields of an event a detection reports.
+#[derive(Clone, Debug, Default)]
+struct EventRef {
+    timestamp: Option<Timestamp>,
+    computer: Option<String>,
+    channel: Option<String>,
+    event_id: Option<u32>,
+    record_id: Option<u64>,
+    source: String,
+}
+
+impl EventRef {
+    fn of(event: &Event) -> EventRef {
+        EventRef {
+            timestamp: event.timestamp(),
+            computer: event.computer().map(str::to_string),
+            channel: event.channel().map(str::to_string),
+            event_id: event.event_id(),
+            record_id: event.record_id(),
+            source: event.source().to_string(),
+        }
+    }
+}
+
+/// What the workers collect.
+#[derive(Default)]
+struct Found {
+    detections: Vec<Detection>,
+    pending: Vec<Pending>,
+}
+
+impl Hunter {
+    /// The rules in use, if any.
+    pub fn rules(&self) -> Option<&RuleSet> {
+        self.rules.as_ref()
+    }
+
+    /// Hunts through files, folders and globs. `progress` is called from
+    /// the workers now and then with the number of events read since its
+    /// last call.
+    ///
+    /// # Errors
+    ///
+    /// Only what stops a read altogether (a malformed glob, a thread pool
+    /// that cannot start); damaged files and records are counted in
+    /// [`Hunt::stats`] and skipped.
+    pub fn run(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Hunt, EventsError> {
+        let Some(rules) = &self.rules else {
+            return self.read_only(paths, progress);
+        };
+        let found = Mutex::new(Found::default());
+        let stats = self.reader.par_for_each_init(
+            paths,
+            || (Vec::new(), 0u64),
+            |(hits, seen), event| {
+                rules.matches(&event, hits);
+                if !hits.is_empty() {
+                    self.keep(rules, &event, hits, &found);
+                }
+                tick(seen, progress);
+            },
+        )?;
+        let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut detections = found.detections;
+        detections.extend(self.correlate(rules, found.pending));
+        detections.sort_by(|a, b| {
+            (a.timestamp, &a.rule.title, &a.source).cmp(&(
+                b.timestamp,
+                &b.rule.title,
+                &b.source,
+            ))
+        });
+        Ok(Hunt { detections, stats })
+    }
+
+    /// Reads and normalises every event, evaluates nothing.
+    fn read_only(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Hunt, EventsError> {
+        let stats = self.reader.par_for_each_init(
+            paths,
+            || 0u64,
+            |seen, event| {
+                drop(event);
+                tick(seen, progress);
+            },
+        )?;
+        Ok(Hunt { detections: Vec::new(), stats })
+    }
+
+    /// Turns one event's hits into detections and pending correlation
+    /// input; empties `hits`.
+    fn keep(
+        &self,
+        rules: &RuleSet,
+        event: &Event,
+        hits: &mut Vec<Hit>,
+        found: &Mutex<Found>,
+    ) {
+        let event_ref = EventRef::of(event);
+        let mut detections = Vec::new();
+        let mut pending = Vec::new();
+        for hit in hits.drain(..) {
+            let Some(info) = rules.rules().get(hit.rule) else { continue };
+            if info.reported && level(info) >= self.min_level {
+                let details = details::of(event);
+                detections.push(detection(info, &event_ref, details));
+            }
+            if rules.has_correlations() {
+                let time =
+                    event_ref.timestamp.unwrap_or(Timestamp::from_micros(0));
+                pending.push(Pending { hit, time, event: event_ref.clone() });
+            }
+        }
+        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+        found.detections.append(&mut detections);
+        found.pending.append(&mut pending);
+    }
+
+    fn correlate(
+        &self,
+        rules: &RuleSet,
+        mut pending: Vec<Pending>,
+    ) -> Vec<Detection> {
+        if pending.is_empty() {
+            return Vec::new();
+        }
+        // Push order decides ties; make it independent of thread timing.
+        pending.sort_by(|a, b| {
+            (a.time, &a.event.source).cmp(&(b.time, &b.event.source))
+        });
+        let mut correlator = Correlator::new(rules);
+        let mut events = Vec::with_capacity(pending.len());
+        for p in pending {
+            correlator.push(p.hit, p.time);
+            events.push(p.event);
+        }
+        let hits = correlator.finish();
+        let wanted = |h: &&CorrelationHit| {
+            rules
+                .rules()
+                .get(h.rule)
+                .is_some_and(|i| level(i) >= self.min_level)
+        };
+        hits.iter()
+            .filter(wanted)
+            .filter_map(|h| {
+                correlation(rules.rules().get(h.rule)?, h, &events)
+            })
+            .collect()
+    }
+}
+
+fn tick(seen: &mut u64, progress: &(dyn Fn(u64) + Sync)) {
+    *seen += 1;
+    if *seen == PROGRESS_EVERY {
+        progress(*seen);
+        *seen = 0;
+    }
+}
+
+/// A rule's level as a severity; a rule without one counts as medium.
+fn level(info: &RuleInfo) -> Severity {
+    match info.level {
+        Some(Level::Informational) => Severity::Info,
+        Some(Level::Low) => Severity::Low,
+        None | Some(Level::Medium) => Severity::Medium,
+        Some(Level::High) => Severity::High,
+        Some(Level::Critical) => Severity::Critical,
+    }
+}
+
+fn rule(info: &RuleInfo) -> DetectionRule {
+    let kind = match info.kind {
+        counterspy_sigma::RuleKind::Correlation => RuleKind::Correlation,
+        _ => RuleKind::Detection,
+    };
+    DetectionRule {
+        id: info.id.clone().unwrap_or_else(|| info.title.clone()),
+        title: info.title.clone(),
+        level: level(info),
+        kind,
+        techniques: info
+            .techniques
+            .iter()
+            .filter_map(|t| Technique::parse(t))
+            .collect(),
+        tags: info.tags.clone(),
+        path: info.path.display().to_string(),
+    }
+}
+
+fn detection(
+    info: &RuleInfo,
+    event: &EventRef,
+    details: Vec<(String, String)>,
+) -> Detection {
+    Detection {
+        rule: rule(info),
+        timestamp: event.timestamp,
+        last: None,
+        computer: event.computer.clone(),
+        channel: event.channel.clone(),
+        event_id: event.event_id,
+        record_id: event.record_id,
+        source: event.source.clone(),
+        details,
+        group: Vec::new(),
+        count: None,
+    }
+}
+
+fn correlation(
+    info: &RuleInfo,
+    hit: &CorrelationHit,
+    events: &[EventRef],
+) -> Option<Detection> {
+    let first = hit.hits.first().and_then(|&i| events.get(i));
+    let mut d = detection(info, first?, Vec::new());
+    d.timestamp = Some(hit.first);
+    d.last = Some(hit.last);
+    d.count = Some(hit.count);
+    d.group = hit
+        .group
+        .iter()
+        .map(|(field, value)| {
+            (field.clone(), value.clone().unwrap_or_default())
+        })
+        .collect();
+    Some(d)
+}

@@ -1,0 +1,74 @@
+//! counterspy's own Sigma rules (`rules/sigma/`), built into the binary:
+//! the kill-chain steps of the TA428 campaign SigmaHQ has no rule for.
+
+/// Each rule file of `rules/sigma/`: its path there and its text.
+pub const BUILTIN_RULES: &[(&str, &str)] = &[
+    (
+        "rules/sigma/correlation_win_mgmt_agent_same_binary_many_hosts.yml",
+        include_str!(
+            "../../../rules/sigma/correlation_win_mgmt_agent_same_binary_many_hosts.yml"
+        ),
+    ),
+    (
+        "rules/sigma/correlation_win_security_failed_logon_many_accounts.yml",
+        include_str!(
+            "../../../rules/sigma/correlation_win_security_failed_logon_many_accounts.yml"
+        ),
+    ),
+    (
+        "rules/sigma/correlation_win_security_failed_logon_many_hosts.yml",
+        include_str!(
+            "../../../rules/sigma/correlation_win_security_failed_logon_many_hosts.yml"
+        ),
+    ),
+    (
+        "rules/sigma/correlation_win_security_kerberos_preauth_fail_many_accounts.yml",
+        include_str!(
+            "../../../rules/sigma/correlation_win_security_kerberos_preauth_fail_many_accounts.yml"
+        ),
+    ),
+    (
+        "rules/sigma/correlation_win_word_startup_wll_drop_then_load.yml",
+        include_str!(
+            "../../../rules/sigma/correlation_win_word_startup_wll_drop_then_load.yml"
+        ),
+    ),
+    (
+        "rules/sigma/file_event_win_eqnedt32_drop_8t_or_executable.yml",
+        include_str!(
+            "../../../rules/sigma/file_event_win_eqnedt32_drop_8t_or_executable.yml"
+        ),
+    ),
+    (
+        "rules/sigma/file_event_win_portdoor_temp_marker.yml",
+        include_str!(
+            "../../../rules/sigma/file_event_win_portdoor_temp_marker.yml"
+        ),
+    ),
+    (
+        "rules/sigma/image_load_win_cotx_rastls_sideload.yml",
+        include_str!(
+            "../../../rules/sigma/image_load_win_cotx_rastls_sideload.yml"
+        ),
+    ),
+    (
+        "rules/sigma/posh_ps_hktl_ladon_loader.yml",
+        include_str!("../../../rules/sigma/posh_ps_hktl_ladon_loader.yml"),
+    ),
+    (
+        "rules/sigma/proc_creation_win_archiver_password_remote_parent.yml",
+        include_str!(
+            "../../../rules/sigma/proc_creation_win_archiver_password_remote_parent.yml"
+        ),
+    ),
+    (
+        "rules/sigma/proc_creation_win_hktl_ladon.yml",
+        include_str!("../../../rules/sigma/proc_creation_win_hktl_ladon.yml"),
+    ),
+    (
+        "rules/sigma/registry_set_win_cotx_rat_config.yml",
+        include_str!(
+            "../../../rules/sigma/registry_set_win_cotx_rat_config.yml"
+        ),
+    ),
+];

@@ -1,0 +1,354 @@
+//! Loading: files and folders → YAML documents → the rule parser's AST,
+//! with a [`Diagnostic`] for every document that does not make it.
+
+mod classify;
+mod locate;
+mod split;
+mod yaml;
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rsigma_parser::{CorrelationRule, SigmaRule};
+use yaml_serde::Value;
+
+use crate::{Diagnostic, DiagnosticCode, MAX_RULE_FILE_SIZE, Severity};
+
+pub(crate) use classify::classify;
+pub(crate) use locate::locate;
+
+/// A parsed rule document, waiting for [`RuleSetBuilder::build`].
+///
+/// [`RuleSetBuilder::build`]: crate::RuleSetBuilder::build
+pub(crate) struct Loaded {
+    pub(crate) origin: Origin,
+    pub(crate) body: Body,
+}
+
+/// What a parsed document is.
+pub(crate) enum Body {
+    Detection(Box<SigmaRule>),
+    Correlation(Box<CorrelationRule>),
+}
+
+/// Where a document came from, to locate later diagnostics.
+#[derive(Clone, Debug)]
+pub(crate) struct Origin {
+    pub(crate) path: Arc<Path>,
+    pub(crate) line: u32,
+    /// The document's text (merged with `action: global` when it was).
+    pub(crate) text: Arc<str>,
+    pub(crate) id: Option<String>,
+    pub(crate) title: Option<String>,
+}
+
+impl Origin {
+    /// A diagnostic about this document, located at `needle` when found.
+    pub(crate) fn diagnostic(
+        &self,
+        code: DiagnosticCode,
+        severity: Severity,
+        needle: Option<&str>,
+        message: String,
+    ) -> Diagnostic {
+        let at = needle.and_then(|n| locate(&self.text, self.line, n));
+        Diagnostic {
+            code,
+            severity,
+            rule_id: self.id.clone(),
+            title: self.title.clone(),
+            path: self.path.to_path_buf(),
+            line: Some(at.map_or(self.line, |a| a.0)),
+            column: at.map(|a| a.1),
+            message,
+        }
+    }
+}
+
+/// Everything loaded so far.
+#[derive(Default)]
+pub(crate) struct Loader {
+    pub(crate) docs: Vec<Loaded>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) files: usize,
+}
+
+impl Loader {
+    /// Loads a file, or every `.yml`/`.yaml` file under a folder (sorted,
+    /// recursively). Unreadable entries become diagnostics; only a root
+    /// that cannot be read at all is an error.
+    pub(crate) fn add_path(&mut self, root: &Path) -> std::io::Result<()> {
+        let meta = fs::metadata(root)?;
+        if meta.is_file() {
+            self.add_file(root);
+            return Ok(());
+        }
+        let walk = walkdir::WalkDir::new(root).sort_by_file_name();
+        for entry in walk {
+            match entry {
+                Ok(e) if e.file_type().is_file() && is_yaml(e.path()) => {
+                    self.add_file(e.path());
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    self.io_error(e.path().unwrap_or(root), &e.to_string())
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn add_file(&mut self, path: &Path) {
+        self.files += 1;
+        match read_capped(path) {
+            Ok(bytes) => self.add_bytes(path, &bytes),
+            Err(e) => self.io_error(path, &e.to_string()),
+        }
+    }
+
+    /// Loads rules from bytes named `path`.
+    pub(crate) fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
+        if bytes.len() as u64 > MAX_RULE_FILE_SIZE {
+            let m = format!("larger than {MAX_RULE_FILE_SIZE} bytes");
+            return self.file_error(path, DiagnosticCode::FileTooLarge, m);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.add_text(path, text),
+            Err(e) => {
+                let m = format!("not UTF-8 at byte {}", e.valid_up_to());
+                self.file_error(path, DiagnosticCode::NotUtf8, m);
+            }
+        }
+    }
+
+    fn add_text(&mut self, path: &Path, text: &str) {
+        let path: Arc<Path> = Arc::from(path);
+        let mut collection = Collection::default();
+        for doc in split::split_documents(text) {
+            self.add_document(&path, doc, &mut collection);
+        }
+    }
+
+    fn add_document(
+        &mut self,
+        path: &Arc<Path>,
+        doc: split::DocText<'_>,
+        collection: &mut Collection,
+    ) {
+        let value = match yaml::parse(doc.text) {
+            Ok(v) => v,
+            Err(e) => return self.yaml_error(path, doc.line, e),
+        };
+        let origin = Origin {
+            path: path.clone(),
+            line: doc.line,
+            text: Arc::from(doc.text),
+            id: str_key(&value, "id"),
+            title: str_key(&value, "title"),
+        };
+        if yaml::too_deep(&value) {
+            let m = format!("nested deeper than {}", crate::MAX_YAML_DEPTH);
+            let d = origin.diagnostic(
+                DiagnosticCode::TooDeep,
+                Severity::Error,
+                None,
+                m,
+            );
+            return self.diagnostics.push(d);
+        }
+        match collection.resolve(&value) {
+            Resolved::Skip => {}
+            Resolved::Error(m) => {
+                let code = DiagnosticCode::InvalidDocument;
+                let needle = Some("action:");
+                let d = origin.diagnostic(code, Severity::Error, needle, m);
+                self.diagnostics.push(d);
+            }
+            Resolved::Document(merged) => self.parse_rule(origin, merged),
+        }
+    }
+
+    /// Hands one (merged) document to the rule parser.
+    fn parse_rule(&mut self, mut origin: Origin, merged: Option<Value>) {
+        if let Some(merged) = &merged {
+            origin.id = str_key(merged, "id");
+            origin.title = str_key(merged, "title");
+        }
+        let text = match merged.map(|m| yaml_serde::to_string(&m)) {
+            None => origin.text.clone(),
+            Some(Ok(t)) => Arc::from(t),
+            Some(Err(e)) => Arc::from(format!("# {e}\n")),
+        };
+        let parsed = rsigma_parser::parse_sigma_yaml(&text);
+        match parsed {
+            Ok(c) => self.take_collection(origin, c),
+            Err(e) => {
+                self.engine_error(&origin, &e.to_string(), Severity::Error)
+            }
+        }
+    }
+
+    fn take_collection(
+        &mut self,
+        origin: Origin,
+        mut c: rsigma_parser::SigmaCollection,
+    ) {
+        let body = if let Some(rule) = c.rules.pop() {
+            Some(Body::Detection(Box::new(rule)))
+        } else {
+            c.correlations.pop().map(|r| Body::Correlation(Box::new(r)))
+        };
+        if body.is_none() && !c.filters.is_empty() {
+            let m = "filter rules are not applied; the document is ignored";
+            let d = origin.diagnostic(
+                DiagnosticCode::UnsupportedFilter,
+                Severity::Warning,
+                Some("filter:"),
+                m.into(),
+            );
+            return self.diagnostics.push(d);
+        }
+        let severity =
+            if body.is_some() { Severity::Warning } else { Severity::Error };
+        for message in &c.errors {
+            self.engine_error(&origin, message, severity);
+        }
+        match body {
+            Some(body) => self.docs.push(Loaded { origin, body }),
+            None if c.errors.is_empty() => {
+                let m = "the document holds no rule".to_owned();
+                let code = DiagnosticCode::InvalidDocument;
+                let d = origin.diagnostic(code, Severity::Error, None, m);
+                self.diagnostics.push(d);
+            }
+            None => {}
+        }
+    }
+
+    fn engine_error(&mut self, origin: &Origin, message: &str, sev: Severity) {
+        let c = classify(message);
+        let code = match (c.code, sev) {
+            (DiagnosticCode::Other, Severity::Warning) => {
+                DiagnosticCode::InvalidMetadata
+            }
+            (code, _) => code,
+        };
+        let d =
+            origin.diagnostic(code, sev, c.needle.as_deref(), message.into());
+        self.diagnostics.push(d);
+    }
+
+    fn yaml_error(
+        &mut self,
+        path: &Arc<Path>,
+        first: u32,
+        e: yaml::YamlError,
+    ) {
+        let line = e.line.map(|l| first.saturating_add(l.saturating_sub(1)));
+        self.diagnostics.push(Diagnostic {
+            code: DiagnosticCode::Yaml,
+            severity: Severity::Error,
+            rule_id: None,
+            title: None,
+            path: path.to_path_buf(),
+            line: line.or(Some(first)),
+            column: e.column,
+            message: e.message,
+        });
+    }
+
+    fn io_error(&mut self, path: &Path, message: &str) {
+        self.file_error(path, DiagnosticCode::Io, message.to_owned());
+    }
+
+    fn file_error(
+        &mut self,
+        path: &Path,
+        code: DiagnosticCode,
+        message: String,
+    ) {
+        self.diagnostics.push(Diagnostic {
+            code,
+            severity: Severity::Error,
+            rule_id: None,
+            title: None,
+            path: PathBuf::from(path),
+            line: None,
+            column: None,
+            message,
+        });
+    }
+}
+
+/// The `action: global / reset / repeat` state of one file.
+#[derive(Default)]
+struct Collection {
+    global: Option<Value>,
+    previous: Option<Value>,
+}
+
+enum Resolved {
+    /// A control document (`global`, `reset`): nothing to parse.
+    Skip,
+    /// A rule document; `Some` when merged with a template.
+    Document(Option<Value>),
+    Error(String),
+}
+
+impl Collection {
+    fn resolve(&mut self, value: &Value) -> Resolved {
+        let action = value.as_mapping().and_then(|m| m.get("action"));
+        let merged = match action.map(|a| a.as_str()) {
+            None => self.global.as_ref().map(|g| yaml::deep_merge(g, value)),
+            Some(Some("global")) => {
+                self.global = Some(yaml::without_action(value));
+                return Resolved::Skip;
+            }
+            Some(Some("reset")) => {
+                self.global = None;
+                return Resolved::Skip;
+            }
+            Some(Some("repeat")) => match self.repeat(value) {
+                Some(v) => Some(v),
+                None => {
+                    let m = "`action: repeat` without a previous document";
+                    return Resolved::Error(m.into());
+                }
+            },
+            Some(other) => {
+                let m = format!("unknown collection action {other:?}");
+                return Resolved::Error(m);
+            }
+        };
+        self.previous = Some(merged.clone().unwrap_or_else(|| value.clone()));
+        Resolved::Document(merged)
+    }
+
+    fn repeat(&self, value: &Value) -> Option<Value> {
+        let previous = self.previous.as_ref()?;
+        Some(yaml::deep_merge(previous, &yaml::without_action(value)))
+    }
+}
+
+fn str_key(value: &Value, key: &str) -> Option<String> {
+    let map = value.as_mapping()?;
+    yaml::get_str(map, key).map(str::to_owned)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str());
+    ext.is_some_and(|e| {
+        e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
+    })
+}
+
+/// Reads at most [`MAX_RULE_FILE_SIZE`] + 1 bytes (so a larger file is
+/// recognised without reading it all).
+pub(crate) fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_RULE_FILE_SIZE + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}

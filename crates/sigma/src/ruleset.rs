@@ -1,0 +1,101 @@
+//! The compiled rule set and per-event matching.
+
+use counterspy_model::{Event, FieldKey};
+use rsigma_eval::{Engine, EvaluationResult};
+
+use crate::adapter::Routed;
+use crate::correlation::Spec;
+use crate::router::Router;
+use crate::{Diagnostic, Hit, LoadStats, RuleInfo};
+
+/// The custom attribute that tells us which of our rules an engine
+/// result belongs to.
+pub(crate) const RULE_ATTR: &str = "counterspy.rule";
+
+/// Loaded, compiled rules: immutable, `Send + Sync`, shared by every
+/// matching thread. Built by [`RuleSetBuilder`](crate::RuleSetBuilder).
+pub struct RuleSet {
+    pub(crate) rules: Vec<RuleInfo>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) stats: LoadStats,
+    pub(crate) router: Router,
+    /// One engine per router bucket.
+    pub(crate) engines: Vec<Engine>,
+    /// Per rule, the fields its hits carry for correlations.
+    pub(crate) needs: Vec<Box<[FieldKey]>>,
+    pub(crate) specs: Vec<Spec>,
+}
+
+impl RuleSet {
+    /// Every loaded rule; [`Hit::rule`] and
+    /// [`CorrelationHit::rule`](crate::CorrelationHit::rule) index it.
+    pub fn rules(&self) -> &[RuleInfo] {
+        &self.rules
+    }
+
+    /// Everything loading found wrong, in load order.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.diagnostics
+    }
+
+    /// Rules loaded and rejected, by reason.
+    pub fn stats(&self) -> &LoadStats {
+        &self.stats
+    }
+
+    /// Whether the set has correlation rules (else a
+    /// [`Correlator`](crate::Correlator) has nothing to do).
+    pub fn has_correlations(&self) -> bool {
+        !self.specs.is_empty()
+    }
+
+    pub(crate) fn specs(&self) -> &[Spec] {
+        &self.specs
+    }
+
+    /// Appends to `hits` every detection rule that matches `event`.
+    ///
+    /// Only the rules whose logsource can match the event's `Channel`
+    /// and `EventID` are considered, and of those only the ones the
+    /// engine's literal index selects; field renames of the event's
+    /// route apply. Hits of rules that are not [`RuleInfo::reported`] are
+    /// included (their correlations need them).
+    pub fn matches(&self, event: &Event, hits: &mut Vec<Hit>) {
+        let target = self.router.route(event);
+        let Some(engine) = self.engines.get(target.bucket) else { return };
+        let routed = Routed::new(event, self.router.fields(target));
+        for result in engine.evaluate(&routed) {
+            if let Some(rule) = rule_index(&result) {
+                hits.push(Hit::new(rule, self.values(rule, &routed)));
+            }
+        }
+    }
+
+    fn values(
+        &self,
+        rule: usize,
+        event: &Routed<'_>,
+    ) -> Box<[Option<Box<str>>]> {
+        let Some(needs) = self.needs.get(rule) else { return Box::default() };
+        let text =
+            |k: &FieldKey| event.lookup_key(k).map(|v| v.to_text().into());
+        needs.iter().map(text).collect()
+    }
+}
+
+fn rule_index(result: &EvaluationResult) -> Option<usize> {
+    let attr = result.header.custom_attributes.get(RULE_ATTR)?;
+    usize::try_from(attr.as_u64()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn rule_set_is_shareable() {
+        send_sync::<RuleSet>();
+    }
+}
