@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use counterspy_model::FieldKey;
 use rsigma_eval::{CompiledRule, Engine};
@@ -397,8 +397,7 @@ impl Build {
     fn finish(mut self) -> RuleSet {
         self.unhide_generated();
         let router = Router::build(&self.routes, &self.mappings);
-        let engines =
-            router.buckets.iter().map(|b| engine(b, &self.compiled)).collect();
+        let engines = router.buckets.iter().map(|_| OnceLock::new()).collect();
         self.count_diagnostics();
         RuleSet {
             rules: self.rules,
@@ -406,6 +405,7 @@ impl Build {
             stats: self.stats,
             router,
             engines,
+            compiled: self.compiled,
             needs: self.needs.into_iter().map(Vec::into_boxed_slice).collect(),
             specs: self.specs,
         }
@@ -445,7 +445,11 @@ fn slim(compiled: &mut CompiledRule, index: usize) {
     compiled.custom_attributes = Arc::new(attrs);
 }
 
-fn engine(bucket: &[usize], compiled: &[Option<CompiledRule>]) -> Engine {
+/// The engine of one routing bucket: its rules indexed together.
+pub(crate) fn engine(
+    bucket: &[usize],
+    compiled: &[Option<CompiledRule>],
+) -> Engine {
     let mut engine = Engine::new();
     let rules = bucket.iter().filter_map(|&i| compiled.get(i)?.clone());
     engine.extend_compiled_rules(rules);

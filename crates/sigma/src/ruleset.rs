@@ -1,7 +1,9 @@
 //! The compiled rule set and per-event matching.
 
 use counterspy_model::{Event, FieldKey};
-use rsigma_eval::{Engine, EvaluationResult};
+use std::sync::OnceLock;
+
+use rsigma_eval::{CompiledRule, Engine, EvaluationResult};
 
 use crate::adapter::Routed;
 use crate::correlation::Spec;
@@ -19,8 +21,13 @@ pub struct RuleSet {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) stats: LoadStats,
     pub(crate) router: Router,
-    /// One engine per router bucket.
-    pub(crate) engines: Vec<Engine>,
+    /// One engine per router bucket, built when the first event of the
+    /// bucket arrives: building an engine's literal index (Aho-Corasick
+    /// automata) is most of the cost of loading SigmaHQ, and a hunt over
+    /// a few channels needs a few buckets.
+    pub(crate) engines: Vec<OnceLock<Engine>>,
+    /// The compiled detection rules (by rule index), for the engines.
+    pub(crate) compiled: Vec<Option<CompiledRule>>,
     /// Per rule, the fields its hits carry for correlations.
     pub(crate) needs: Vec<Box<[FieldKey]>>,
     pub(crate) specs: Vec<Spec>,
@@ -62,13 +69,19 @@ impl RuleSet {
     /// included (their correlations need them).
     pub fn matches(&self, event: &Event, hits: &mut Vec<Hit>) {
         let target = self.router.route(event);
-        let Some(engine) = self.engines.get(target.bucket) else { return };
+        let Some(engine) = self.engine(target.bucket) else { return };
         let routed = Routed::new(event, self.router.fields(target));
         for result in engine.evaluate(&routed) {
             if let Some(rule) = rule_index(&result) {
                 hits.push(Hit::new(rule, self.values(rule, &routed)));
             }
         }
+    }
+
+    fn engine(&self, bucket: usize) -> Option<&Engine> {
+        let rules = self.router.buckets.get(bucket)?;
+        let cell = self.engines.get(bucket)?;
+        Some(cell.get_or_init(|| crate::build::engine(rules, &self.compiled)))
     }
 
     fn values(

@@ -126,9 +126,51 @@ impl Loader {
     fn add_text(&mut self, path: &Path, text: &str) {
         let path: Arc<Path> = Arc::from(path);
         let mut collection = Collection::default();
+        let plain = !text.contains("action:");
         for doc in split::split_documents(text) {
+            if plain && self.add_plain_document(&path, doc) {
+                continue;
+            }
             self.add_document(&path, doc, &mut collection);
         }
+    }
+
+    /// The fast path for the common document (no collection actions in
+    /// its file, shallow by construction): the rule parser reads the text
+    /// once, without our own YAML pass, which would double the cost of
+    /// loading SigmaHQ. Returns `false`, having done nothing, when the
+    /// document needs the full path: a parse problem (so diagnostics come
+    /// from our own pass, with locations) or a text that might nest deeper
+    /// than [`MAX_YAML_DEPTH`](crate::MAX_YAML_DEPTH).
+    fn add_plain_document(
+        &mut self,
+        path: &Arc<Path>,
+        doc: split::DocText<'_>,
+    ) -> bool {
+        if !yaml::plainly_shallow(doc.text) {
+            return false;
+        }
+        let Ok(c) = rsigma_parser::parse_sigma_yaml(doc.text) else {
+            return false;
+        };
+        let single = c.rules.len() + c.correlations.len() == 1;
+        if !c.errors.is_empty() || !c.filters.is_empty() || !single {
+            return false;
+        }
+        let (id, title) = match (c.rules.first(), c.correlations.first()) {
+            (Some(r), _) => (r.id.clone(), Some(r.title.clone())),
+            (None, Some(r)) => (r.id.clone(), Some(r.title.clone())),
+            (None, None) => return false,
+        };
+        let origin = Origin {
+            path: path.clone(),
+            line: doc.line,
+            text: Arc::from(doc.text),
+            id,
+            title,
+        };
+        self.take_collection(origin, c);
+        true
     }
 
     fn add_document(

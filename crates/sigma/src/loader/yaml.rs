@@ -14,6 +14,21 @@ pub(crate) struct YamlError {
 }
 
 /// Parses one document.
+/// Whether `text` cannot nest deeper than
+/// [`MAX_YAML_DEPTH`](crate::MAX_YAML_DEPTH) whatever it holds: each line's
+/// indentation plus its compact `- ` entries is under half the cap, and
+/// so is the number of flow brackets in the whole text (a conservative
+/// bound; deeper-looking texts take the full path).
+pub(crate) fn plainly_shallow(text: &str) -> bool {
+    let half = crate::MAX_YAML_DEPTH / 2;
+    let brackets = text.bytes().filter(|b| matches!(b, b'[' | b'{')).count();
+    brackets < half
+        && text.lines().all(|line| {
+            let indent = line.len() - line.trim_start().len();
+            indent + line.matches("- ").count() < half
+        })
+}
+
 pub(crate) fn parse(text: &str) -> Result<Value, YamlError> {
     yaml_serde::from_str(text).map_err(|e| {
         let loc = e.location();
@@ -110,5 +125,15 @@ mod tests {
     fn errors_have_positions() {
         let err = parse("a: 1\nb: [\n").unwrap_err();
         assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn shallow_texts_and_deep_looking_ones() {
+        let rule = "title: t\ndetection:\n    sel:\n        - a\n    condition: sel\n";
+        assert!(plainly_shallow(rule));
+        assert!(!plainly_shallow(&"[".repeat(40)));
+        assert!(!plainly_shallow(&format!("a:\n{}x", "- ".repeat(40))));
+        let indented = format!("{}x: 1\n", " ".repeat(40));
+        assert!(!plainly_shallow(&indented));
     }
 }
