@@ -10,10 +10,14 @@ use crate::mappings::{Mappings, RuleRoute, Selector};
 /// Field renames for one kind of event: `(rule name, event key)`.
 pub(crate) type FieldTable = Box<[(Box<str>, FieldKey)]>;
 
-/// Where an event goes.
+/// Where an event goes: up to three buckets of rules, each rule in at
+/// most one of them — the rules for every event, the rules for every
+/// event of its channel, and the rules for its channel and event id —
+/// so that no rule is indexed twice (each bucket's engine builds its own
+/// literal automata, the main cost of loading).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
-    pub(crate) bucket: usize,
+    pub(crate) buckets: [Option<usize>; 3],
     pub(crate) fields: Option<usize>,
 }
 
@@ -44,7 +48,8 @@ impl Router {
     ) -> Router {
         let keys = route_keys(routes, mappings);
         let mut b = Builder::default();
-        let unknown = b.target(rules_for(routes, None), Vec::new());
+        let global = b.bucket(rules_for(routes, None));
+        let unknown = Target { buckets: [global, None, None], fields: None };
         let mut router = Router {
             channels: Vec::new(),
             exact: HashMap::new(),
@@ -54,14 +59,16 @@ impl Router {
         };
         for (channel, ids) in keys {
             let mut cr = ChannelRoutes::default();
+            let wide = b.bucket(channel_rules(routes, &channel, None));
             for id in ids {
-                let rules = rules_for(routes, Some((&channel, Some(id))));
-                let fields = mappings.field_map(&channel, Some(id));
-                cr.by_id.insert(id, b.target(rules, fields));
+                let rules = channel_rules(routes, &channel, Some(id));
+                let buckets = [global, wide, b.bucket(rules)];
+                let fields = b.table(mappings.field_map(&channel, Some(id)));
+                cr.by_id.insert(id, Target { buckets, fields });
             }
-            let rules = rules_for(routes, Some((&channel, None)));
-            let fields = mappings.field_map(&channel, None);
-            cr.other = Some(b.target(rules, fields));
+            let fields = b.table(mappings.field_map(&channel, None));
+            let buckets = [global, wide, None];
+            cr.other = Some(Target { buckets, fields });
             router.exact.insert(channel.clone(), router.channels.len());
             router.channels.push((channel, cr));
         }
@@ -102,17 +109,17 @@ struct Builder {
 }
 
 impl Builder {
-    fn target(
-        &mut self,
-        rules: Vec<usize>,
-        fields: Vec<(String, String)>,
-    ) -> Target {
+    /// The bucket holding `rules`; `None` when there are none.
+    fn bucket(&mut self, rules: Vec<usize>) -> Option<usize> {
+        if rules.is_empty() {
+            return None;
+        }
         let next = self.buckets.len();
         let bucket = *self.bucket_ids.entry(rules.clone()).or_insert(next);
         if bucket == next {
             self.buckets.push(rules);
         }
-        Target { bucket, fields: self.table(fields) }
+        Some(bucket)
     }
 
     fn table(&mut self, fields: Vec<(String, String)>) -> Option<usize> {
@@ -151,8 +158,7 @@ fn route_keys(
     keys
 }
 
-/// The rules an event of `key` (channel and id; `None` for a channel no
-/// mapping names) is evaluated against, ascending.
+/// The rules every event is evaluated against (`key` `None`), ascending.
 fn rules_for(
     routes: &[(usize, RuleRoute)],
     key: Option<(&str, Option<u32>)>,
@@ -163,6 +169,30 @@ fn rules_for(
         (RuleRoute::Some(sels), Some((c, id))) => {
             sels.iter().any(|s| s.admits(c, id))
         }
+    };
+    routes.iter().filter(|(_, r)| admits(r)).map(|(i, _)| *i).collect()
+}
+
+/// The rules of one channel, ascending: with `id` `None`, those for every
+/// event of the channel; with an id, those for that id only and not
+/// already for every event of the channel.
+fn channel_rules(
+    routes: &[(usize, RuleRoute)],
+    channel: &str,
+    id: Option<u32>,
+) -> Vec<usize> {
+    let wide = |sels: &[Selector]| {
+        sels.iter().any(|s| s.ids.is_none() && s.admits(channel, None))
+    };
+    let admits = |route: &RuleRoute| match (route, id) {
+        (RuleRoute::Some(sels), None) => wide(sels),
+        (RuleRoute::Some(sels), Some(id)) => {
+            !wide(sels)
+                && sels
+                    .iter()
+                    .any(|s| s.ids.is_some() && s.admits(channel, Some(id)))
+        }
+        (RuleRoute::All | RuleRoute::Never, _) => false,
     };
     routes.iter().filter(|(_, r)| admits(r)).map(|(i, _)| *i).collect()
 }

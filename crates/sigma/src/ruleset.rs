@@ -69,11 +69,13 @@ impl RuleSet {
     /// included (their correlations need them).
     pub fn matches(&self, event: &Event, hits: &mut Vec<Hit>) {
         let target = self.router.route(event);
-        let Some(engine) = self.engine(target.bucket) else { return };
         let routed = Routed::new(event, self.router.fields(target));
-        for result in engine.evaluate(&routed) {
-            if let Some(rule) = rule_index(&result) {
-                hits.push(Hit::new(rule, self.values(rule, &routed)));
+        for bucket in target.buckets.into_iter().flatten() {
+            let Some(engine) = self.engine(bucket) else { continue };
+            for result in engine.evaluate(&routed) {
+                if let Some(rule) = rule_index(&result) {
+                    hits.push(Hit::new(rule, self.values(rule, &routed)));
+                }
             }
         }
     }
