@@ -286,3 +286,36 @@ fn lint_our_rules_and_a_broken_one() {
     assert_eq!(stats["type"], "stats");
     assert_eq!(stats["loaded"], 0);
 }
+
+#[test]
+fn demo_logs_show_the_kill_chain() {
+    let out = counterspy()
+        .args(["hunt", "--jsonl", "examples/logs"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let lines = jsonl(&out.stdout);
+    let mut ids: Vec<&str> = lines
+        .iter()
+        .filter(|l| l["type"] == "detection")
+        .map(|l| l["rule"]["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "189f53bc-0e99-41e2-aef6-b14354d97ca2", // Ladon
+            "2fb3d06f-4d15-4721-ae51-f095287e2334", // agent pushes a binary
+            "72a91992-62ac-44aa-a237-e52e5239e4f6", // failed-logon burst
+            "93274c60-82bf-4058-b954-872302539635", // Cotx registry
+            "d142c26a-ab32-4513-aecf-8f6e16635d2e", // EQNEDT32 writes 8.t
+            "d142c26a-ab32-4513-aecf-8f6e16635d2e", // and the .wll
+            "daa53c1d-6403-485a-8f62-012847079473", // .wll dropped, loaded
+        ]
+    );
+    // The demo logs are what testkit generates.
+    for (name, bytes) in counterspy_testkit::demo::log_files() {
+        let path = root().join("examples/logs").join(name);
+        assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name}");
+    }
+}

@@ -13,6 +13,14 @@
 //! | `files/archive.zip` | a zip with a password-protected `payload.exe` |
 //! | `files/bomb.zip` | a zip bomb (64 MiB of zeros), stopped by the byte budget |
 //! | `files/notes.txt` | a clean note |
+//!
+//! `examples/logs/` ([`log_files`]) holds what followed on the endpoints,
+//! for `counterspy hunt`: the Equation Editor writing `8.t` and a Word
+//! add-in, Word loading it, Cotx's registry configuration, Ladon, a burst
+//! of failed logons, and the security agent pushing one binary to three
+//! hosts.
+
+mod logs;
 
 use crate::archive::{self, Encryption};
 use crate::mail::{MailBuilder, mailbox, mbox};
@@ -29,6 +37,12 @@ pub fn files() -> Vec<(&'static str, Vec<u8>)> {
         ("files/bomb.zip", archive::zip_bomb(64 << 20)),
         ("files/notes.txt", b"Meeting moved to Thursday.\n".to_vec()),
     ]
+}
+
+/// The demo's event logs, `(path under examples/logs/, bytes)`: what
+/// followed the lure at KB Zenit (see `logs.rs` for the table).
+pub fn log_files() -> Vec<(&'static str, Vec<u8>)> {
+    logs::files()
 }
 
 /// The demo's configuration (`examples/demo.toml`).

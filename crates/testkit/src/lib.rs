@@ -33,6 +33,7 @@
 
 pub mod archive;
 pub mod demo;
+pub mod events;
 pub mod lnk;
 pub mod mail;
 pub mod msg;

@@ -1,4 +1,5 @@
-//! Writes the bundled demo case: `examples/demo/` and `examples/demo.toml`.
+//! Writes the bundled demo case: `examples/demo/`, `examples/logs/` and
+//! `examples/demo.toml`.
 //!
 //! `cargo run -p counterspy-testkit --bin gen-demo [OUT_DIR]`
 
@@ -11,6 +12,13 @@ fn main() -> std::io::Result<()> {
         .unwrap_or_else(|| PathBuf::from("examples"));
     for (path, bytes) in counterspy_testkit::demo::files() {
         let path = root.join("demo").join(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(&path, bytes)?;
+    }
+    for (path, bytes) in counterspy_testkit::demo::log_files() {
+        let path = root.join("logs").join(path);
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
