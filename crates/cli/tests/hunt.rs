@@ -319,3 +319,25 @@ fn demo_logs_show_the_kill_chain() {
         assert_eq!(std::fs::read(&path).unwrap(), bytes, "{name}");
     }
 }
+
+#[test]
+fn rules_test_runs_our_samples() {
+    counterspy()
+        .args(["rules", "test", "rules/sigma"])
+        .assert()
+        .code(0)
+        .stdout(contains("ok   rules/sigma/proc_creation_win_hktl_ladon.yml"))
+        .stdout(contains("12 rule files, 0 failed"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("rules/sigma/registry_set_win_cotx_rat_config.yml"),
+        dir.path().join("registry_set_win_cotx_rat_config.yml"),
+    )
+    .unwrap();
+    counterspy()
+        .args(["rules", "test"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(contains("missing sample file"));
+}

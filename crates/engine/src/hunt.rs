@@ -13,6 +13,9 @@ use counterspy_sigma::{
 };
 
 mod details;
+mod samples;
+
+pub use samples::{SampleCheck, check_rule_samples};
 
 /// Events between two progress reports of one worker.
 const PROGRESS_EVERY: u64 = 1024;

@@ -38,5 +38,5 @@ mod tree;
 
 pub use counterspy_forensics::Policy;
 pub use engine::{Analysis, Engine, EngineBuilder, Limits};
-pub use hunt::{Hunt, Hunter, HunterBuilder};
+pub use hunt::{Hunt, Hunter, HunterBuilder, SampleCheck, check_rule_samples};
 pub use inputs::{Input, InputError, collect_inputs};

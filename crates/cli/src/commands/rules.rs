@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::{Args, Subcommand};
+use counterspy_engine::check_rule_samples;
 use counterspy_sigma::{Diagnostic, LoadStats, RuleSet, RuleSetBuilder};
 use serde::Serialize;
 
@@ -33,6 +34,21 @@ pub(crate) enum RulesCommand {
     /// were loaded and rejected, by reason. Exit 1 when a rule was
     /// rejected.
     Lint(LintArgs),
+    /// Check rule files against their sample events: for `RULE.yml`,
+    /// `SAMPLES/RULE/match.jsonl` must fire it (or its correlation) and
+    /// `nomatch.jsonl` must not. Exit 1 when a file fails.
+    Test(TestArgs),
+}
+
+/// Arguments of `counterspy rules test`.
+#[derive(Args)]
+pub(crate) struct TestArgs {
+    /// A folder of Sigma rule files (not walked recursively).
+    #[arg(value_name = "DIR")]
+    rules: PathBuf,
+    /// The folder of samples (default: `DIR/samples`).
+    #[arg(long, value_name = "DIR")]
+    samples: Option<PathBuf>,
 }
 
 /// Arguments of `counterspy rules lint`.
@@ -49,7 +65,34 @@ pub(crate) struct LintArgs {
 pub(crate) fn exec(command: RulesCommand) -> anyhow::Result<Outcome> {
     match command {
         RulesCommand::Lint(args) => lint(&args),
+        RulesCommand::Test(args) => test(&args),
     }
+}
+
+fn test(args: &TestArgs) -> anyhow::Result<Outcome> {
+    let samples =
+        args.samples.clone().unwrap_or_else(|| args.rules.join("samples"));
+    let checks = check_rule_samples(&args.rules, &samples);
+    if checks.is_empty() {
+        anyhow::bail!("no rule file in {}", args.rules.display());
+    }
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    for check in &checks {
+        let verdict = if check.passed() { "ok  " } else { "FAIL" };
+        writeln!(out, "{verdict} {}", check.rule_file.display())?;
+        for problem in &check.problems {
+            writeln!(out, "       {problem}")?;
+        }
+    }
+    let failed = checks.iter().filter(|c| !c.passed()).count();
+    writeln!(
+        out,
+        "
+{} rule files, {failed} failed",
+        checks.len()
+    )?;
+    out.flush()?;
+    Ok(if failed > 0 { Outcome::Found } else { Outcome::Nothing })
 }
 
 /// Loads the rules `args` name (the built-in ones unless left out).
