@@ -2,32 +2,16 @@
 //! EVTX attack samples, our own rules over their samples, output formats,
 //! levels, the parse-only floor and exit codes.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn counterspy() -> Command {
-    let mut cmd = Command::cargo_bin("counterspy").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
+use crate::{counterspy, jsonl, root};
 
 const SAMPLES: &str = "../shared/corpora/evtx-attack-samples";
 const SIGMAHQ: &str = "../shared/corpora/sigma/rules";
 
 fn sample(name: &str) -> String {
     format!("{SAMPLES}/{name}")
-}
-
-fn jsonl(out: &[u8]) -> Vec<Value> {
-    let text = std::str::from_utf8(out).unwrap();
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 /// `(file name, record id, rule id)` of every detection line.

@@ -1,26 +1,12 @@
 //! `counterspy scan`: output formats, exit codes, options, the demo case
 //! and the real mail corpus.
 
-use std::path::{Path, PathBuf};
-
-use assert_cmd::Command;
 use predicates::str::contains;
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
 
-fn counterspy() -> Command {
-    let mut cmd = Command::cargo_bin("counterspy").unwrap();
-    cmd.current_dir(root());
-    cmd
-}
-
-fn jsonl(out: &[u8]) -> Vec<Value> {
-    let text = std::str::from_utf8(out).unwrap();
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
+use crate::{counterspy, jsonl, root};
 
 #[test]
 fn demo_case_terminal_summary() {

@@ -2,3 +2,26 @@
 
 mod hunt;
 mod scan;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The repository root, where the commands run.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The `counterspy` binary, run from the repository root.
+fn counterspy() -> Command {
+    let mut cmd = Command::cargo_bin("counterspy").unwrap();
+    cmd.current_dir(root());
+    cmd
+}
+
+/// Standard output read as JSON lines.
+fn jsonl(out: &[u8]) -> Vec<Value> {
+    let text = std::str::from_utf8(out).unwrap();
+    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}

@@ -145,13 +145,15 @@ impl Hunter {
             return self.read_only(paths, progress);
         };
         let found = Mutex::new(Found::default());
+        // Only asked which rules correlations need; finds nothing itself.
+        let wanted = Correlator::new(rules);
         let stats = self.reader.par_for_each_init(
             paths,
             || (Vec::new(), 0u64),
             |(hits, seen), event| {
                 rules.matches(&event, hits);
                 if !hits.is_empty() {
-                    self.keep(rules, &event, hits, &found);
+                    self.keep(rules, &wanted, &event, hits, &found);
                 }
                 tick(seen, progress);
             },
@@ -191,20 +193,24 @@ impl Hunter {
     fn keep(
         &self,
         rules: &RuleSet,
+        wanted: &Correlator<'_>,
         event: &Event,
         hits: &mut Vec<Hit>,
         found: &Mutex<Found>,
     ) {
         let event_ref = EventRef::of(event);
+        let mut details = None;
         let mut detections = Vec::new();
         let mut pending = Vec::new();
         for hit in hits.drain(..) {
             let Some(info) = rules.rules().get(hit.rule) else { continue };
             if info.reported && level(info) >= self.min_level {
-                let details = details::of(event);
+                let details =
+                    details.get_or_insert_with(|| details::of(event));
+                let details = details.clone();
                 detections.push(detection(info, &event_ref, details));
             }
-            if rules.has_correlations() {
+            if wanted.wants(hit.rule) {
                 let time =
                     event_ref.timestamp.unwrap_or(Timestamp::from_micros(0));
                 pending.push(Pending { hit, time, event: event_ref.clone() });

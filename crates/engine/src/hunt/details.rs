@@ -1,6 +1,6 @@
 //! The telling fields of an event, for the timeline's details column.
 
-use counterspy_model::Event;
+use counterspy_model::{Event, FieldValue};
 
 /// Fields worth showing, most telling first (process, file, registry,
 /// network, logon, service, script); the first [`MAX_DETAILS`] present
@@ -76,22 +76,16 @@ const SYSTEM: &[&str] = &[
 /// The details of `event`: the telling fields it has, else its first
 /// non-`System` fields.
 pub(crate) fn of(event: &Event) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = TELLING
-        .iter()
-        .filter_map(|name| Some((*name, event.get(name)?)))
-        .filter(|(_, v)| !v.is_null() && !v.to_text().is_empty())
-        .take(MAX_DETAILS)
-        .map(|(name, v)| (name.to_string(), short(&v.to_text())))
-        .collect();
+    let shown = |(name, v): (&str, &FieldValue)| {
+        let text = v.to_text();
+        (!text.is_empty()).then(|| (name.to_string(), short(&text)))
+    };
+    let telling = TELLING.iter().filter_map(|n| Some((*n, event.get(n)?)));
+    let mut out: Vec<(String, String)> =
+        telling.filter_map(shown).take(MAX_DETAILS).collect();
     if out.is_empty() {
-        out = event
-            .fields()
-            .filter(|(name, v)| {
-                !SYSTEM.contains(name) && !v.to_text().is_empty()
-            })
-            .take(MAX_DETAILS)
-            .map(|(name, v)| (name.to_string(), short(&v.to_text())))
-            .collect();
+        let rest = event.fields().filter(|(name, _)| !SYSTEM.contains(name));
+        out = rest.filter_map(shown).take(MAX_DETAILS).collect();
     }
     out
 }
@@ -106,7 +100,7 @@ fn short(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use counterspy_model::{EventSource, FieldValue};
+    use counterspy_model::EventSource;
 
     use super::*;
 
