@@ -25,6 +25,9 @@ enum Command {
     Scan(commands::scan::ScanArgs),
     /// Hunt through Windows event logs (EVTX, JSON lines) with Sigma rules.
     Hunt(commands::hunt::HuntArgs),
+    /// Investigate a folder of evidence from one or many organisations:
+    /// incidents, campaigns, takeovers, attribution, reports.
+    Investigate(commands::investigate::InvestigateArgs),
     /// Work with rule sets: lint Sigma rules.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
@@ -41,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Scan(args) => commands::scan::exec(args),
         Command::Hunt(args) => commands::hunt::exec(args),
+        Command::Investigate(args) => commands::investigate::exec(args),
         Command::Rules(cmd) => commands::rules::exec(cmd),
     };
     match result {

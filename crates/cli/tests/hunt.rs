@@ -288,9 +288,16 @@ fn demo_logs_show_the_kill_chain() {
     assert_eq!(
         ids,
         [
+            // SigmaHQ (rules/sigma/sigmahq): Word loads a .wll
+            "1337afba-d17d-4d23-bd55-29b927603b30",
             "189f53bc-0e99-41e2-aef6-b14354d97ca2", // Ladon
+            // SigmaHQ: EQNEDT32 writes 8.t, and the .wll, in odd places
+            "1cf465a1-2609-4c15-9b66-c32dbe4bfd67",
+            "1cf465a1-2609-4c15-9b66-c32dbe4bfd67",
             "2fb3d06f-4d15-4721-ae51-f095287e2334", // agent pushes a binary
             "72a91992-62ac-44aa-a237-e52e5239e4f6", // failed-logon burst
+            // SigmaHQ: a .wll written into Word's STARTUP folder
+            "8e1cb247-6cf6-42fa-b440-3f27d57e9936",
             "93274c60-82bf-4058-b954-872302539635", // Cotx registry
             "d142c26a-ab32-4513-aecf-8f6e16635d2e", // EQNEDT32 writes 8.t
             "d142c26a-ab32-4513-aecf-8f6e16635d2e", // and the .wll
@@ -311,7 +318,7 @@ fn rules_test_runs_our_samples() {
         .assert()
         .code(0)
         .stdout(contains("ok   rules/sigma/proc_creation_win_hktl_ladon.yml"))
-        .stdout(contains("12 rule files, 0 failed"));
+        .stdout(contains("19 rule files, 0 failed"));
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(
         root().join("rules/sigma/registry_set_win_cotx_rat_config.yml"),

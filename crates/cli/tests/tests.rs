@@ -1,6 +1,7 @@
 //! Tests of the `counterspy` binary, one module per area.
 
 mod hunt;
+mod investigate;
 mod scan;
 
 use std::path::{Path, PathBuf};

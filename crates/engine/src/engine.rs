@@ -125,6 +125,12 @@ impl Engine {
         self.rules.as_ref()
     }
 
+    /// Judges mail and lures by another organisation's policy from now
+    /// on (`investigate` scans each organisation's evidence with its own).
+    pub fn set_policy(&mut self, policy: &Policy) {
+        self.forensics = Forensics::new(policy);
+    }
+
     /// How much is done per object.
     pub fn analysis(&self) -> Analysis {
         self.analysis

@@ -26,6 +26,8 @@ pub struct HunterBuilder {
     rules: Option<RuleSet>,
     min_level: Option<Severity>,
     threads: usize,
+    every_rule: bool,
+    max_details: Option<usize>,
 }
 
 impl HunterBuilder {
@@ -54,11 +56,31 @@ impl HunterBuilder {
         self
     }
 
+    /// Also reports the rules that only feed correlations (Sigma's
+    /// `generate: false` base rules), as `investigate` needs every
+    /// matched event.
+    pub fn every_rule(mut self, yes: bool) -> HunterBuilder {
+        self.every_rule = yes;
+        self
+    }
+
+    /// Most fields in a detection's details (default 6, for timelines).
+    pub fn max_details(mut self, fields: usize) -> HunterBuilder {
+        self.max_details = Some(fields);
+        self
+    }
+
     /// The hunter.
     pub fn build(self) -> Hunter {
         let reader = ReaderBuilder::new().threads(self.threads).build();
         let min_level = self.min_level.unwrap_or(Severity::Info);
-        Hunter { rules: self.rules, min_level, reader }
+        Hunter {
+            rules: self.rules,
+            min_level,
+            reader,
+            every_rule: self.every_rule,
+            max_details: self.max_details.unwrap_or(details::MAX_DETAILS),
+        }
     }
 }
 
@@ -72,6 +94,8 @@ pub struct Hunter {
     rules: Option<RuleSet>,
     min_level: Severity,
     reader: Reader,
+    every_rule: bool,
+    max_details: usize,
 }
 
 /// The result of a hunt.
@@ -141,8 +165,24 @@ impl Hunter {
         paths: &[PathBuf],
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Hunt, EventsError> {
+        self.run_observed(paths, progress, &|_| ())
+    }
+
+    /// [`run`](Hunter::run), also showing `observe` every event read
+    /// (from the workers, in no particular order): `investigate` keeps an
+    /// inventory of the programs each host ran.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Hunter::run).
+    pub fn run_observed(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(u64) + Sync),
+        observe: &(dyn Fn(&Event) + Sync),
+    ) -> Result<Hunt, EventsError> {
         let Some(rules) = &self.rules else {
-            return self.read_only(paths, progress);
+            return self.read_only(paths, progress, observe);
         };
         let found = Mutex::new(Found::default());
         // Only asked which rules correlations need; finds nothing itself.
@@ -151,6 +191,7 @@ impl Hunter {
             paths,
             || (Vec::new(), 0u64),
             |(hits, seen), event| {
+                observe(&event);
                 rules.matches(&event, hits);
                 if !hits.is_empty() {
                     self.keep(rules, &wanted, &event, hits, &found);
@@ -176,11 +217,13 @@ impl Hunter {
         &self,
         paths: &[PathBuf],
         progress: &(dyn Fn(u64) + Sync),
+        observe: &(dyn Fn(&Event) + Sync),
     ) -> Result<Hunt, EventsError> {
         let stats = self.reader.par_for_each_init(
             paths,
             || 0u64,
             |seen, event| {
+                observe(&event);
                 drop(event);
                 tick(seen, progress);
             },
@@ -204,9 +247,11 @@ impl Hunter {
         let mut pending = Vec::new();
         for hit in hits.drain(..) {
             let Some(info) = rules.rules().get(hit.rule) else { continue };
-            if info.reported && level(info) >= self.min_level {
-                let details =
-                    details.get_or_insert_with(|| details::of(event));
+            let reported = info.reported || self.every_rule;
+            if reported && level(info) >= self.min_level {
+                let details = details.get_or_insert_with(|| {
+                    details::of(event, self.max_details)
+                });
                 let details = details.clone();
                 detections.push(detection(info, &event_ref, details));
             }

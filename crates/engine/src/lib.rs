@@ -34,9 +34,14 @@ mod engine;
 mod hashing;
 mod hunt;
 mod inputs;
+mod investigate;
 mod tree;
 
 pub use counterspy_forensics::Policy;
 pub use engine::{Analysis, Engine, EngineBuilder, Limits};
 pub use hunt::{Hunt, Hunter, HunterBuilder, SampleCheck, check_rule_samples};
 pub use inputs::{Input, InputError, collect_inputs};
+pub use investigate::{
+    INVESTIGATE_DETAILS, InvestigateError, InvestigateProgress,
+    InvestigateStats, investigate,
+};

@@ -20,6 +20,7 @@
 
 mod artefact;
 mod budget;
+pub mod case;
 mod detection;
 mod event;
 mod extraction;
@@ -32,6 +33,7 @@ mod technique;
 
 pub use artefact::{Artefact, Hashes, ScanReport, Verdict};
 pub use budget::{Budget, BudgetKind};
+pub use case::Case;
 pub use detection::{Detection, DetectionRule, RuleKind};
 pub use event::{
     Event, EventBuilder, EventSource, FieldKey, FieldRank, FieldValue,

@@ -1,5 +1,6 @@
 //! Output sinks for scan results: a terminal summary, one JSON document,
-//! or JSON lines.
+//! or JSON lines; for hunts, a timeline; for investigations, the
+//! [`case`] reports (a self-contained HTML report and JSON lines).
 //!
 //! Sinks write to any [`std::io::Write`]; they never print by themselves.
 //!
@@ -47,6 +48,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod case;
 mod json;
 mod sink;
 mod terminal;

@@ -1,7 +1,11 @@
-//! counterspy's own Sigma rules (`rules/sigma/`), built into the binary:
-//! the kill-chain steps of the TA428 campaign SigmaHQ has no rule for.
+//! counterspy's built-in Sigma rules, compiled into the binary: our own
+//! rules (`rules/sigma/`) for the kill-chain steps of the TA428 campaign
+//! SigmaHQ has no rule for, and the SigmaHQ rules we vendor
+//! (`rules/sigma/sigmahq/`, unmodified, Detection Rule License 1.1; see
+//! the README there) for the steps SigmaHQ does cover, so that `hunt` and
+//! `investigate` see the whole chain without `--sigma`.
 
-/// Each rule file of `rules/sigma/`: its path there and its text.
+/// Each built-in rule file: its path in the repository and its text.
 pub const BUILTIN_RULES: &[(&str, &str)] = &[
     (
         "rules/sigma/correlation_win_mgmt_agent_same_binary_many_hosts.yml",
@@ -34,6 +38,12 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         ),
     ),
     (
+        "rules/sigma/dns_query_win_user_writable_folder.yml",
+        include_str!(
+            "../../../rules/sigma/dns_query_win_user_writable_folder.yml"
+        ),
+    ),
+    (
         "rules/sigma/file_event_win_eqnedt32_drop_8t_or_executable.yml",
         include_str!(
             "../../../rules/sigma/file_event_win_eqnedt32_drop_8t_or_executable.yml"
@@ -49,6 +59,12 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         "rules/sigma/image_load_win_cotx_rastls_sideload.yml",
         include_str!(
             "../../../rules/sigma/image_load_win_cotx_rastls_sideload.yml"
+        ),
+    ),
+    (
+        "rules/sigma/net_connection_win_user_writable_folder_public_ip.yml",
+        include_str!(
+            "../../../rules/sigma/net_connection_win_user_writable_folder_public_ip.yml"
         ),
     ),
     (
@@ -69,6 +85,230 @@ pub const BUILTIN_RULES: &[(&str, &str)] = &[
         "rules/sigma/registry_set_win_cotx_rat_config.yml",
         include_str!(
             "../../../rules/sigma/registry_set_win_cotx_rat_config.yml"
+        ),
+    ),
+    (
+        "rules/sigma/win_security_gpo_changed.yml",
+        include_str!("../../../rules/sigma/win_security_gpo_changed.yml"),
+    ),
+    (
+        "rules/sigma/win_security_member_added_security_console_admin_group.yml",
+        include_str!(
+            "../../../rules/sigma/win_security_member_added_security_console_admin_group.yml"
+        ),
+    ),
+    (
+        "rules/sigma/win_security_network_logon_ntlm.yml",
+        include_str!(
+            "../../../rules/sigma/win_security_network_logon_ntlm.yml"
+        ),
+    ),
+    (
+        "rules/sigma/win_security_rdp_logon.yml",
+        include_str!("../../../rules/sigma/win_security_rdp_logon.yml"),
+    ),
+    (
+        "rules/sigma/win_system_service_install_user_writable_folder.yml",
+        include_str!(
+            "../../../rules/sigma/win_system_service_install_user_writable_folder.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/file_event_win_office_addin_persistence.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/file_event_win_office_addin_persistence.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/file_event_win_office_susp_file_extension.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/file_event_win_office_susp_file_extension.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/file_event_win_susp_legitimate_app_dropping_exe.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/file_event_win_susp_legitimate_app_dropping_exe.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/file_event_win_susp_legitimate_app_dropping_in_uncommon_location.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/file_event_win_susp_legitimate_app_dropping_in_uncommon_location.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/image_load_office_word_wll_load.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/image_load_office_word_wll_load.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/image_load_side_load_abused_dlls_susp_paths.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/image_load_side_load_abused_dlls_susp_paths.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/net_connection_win_dllhost_non_local_ip.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/net_connection_win_dllhost_non_local_ip.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/net_connection_win_eqnedt.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/net_connection_win_eqnedt.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/net_connection_win_rundll32_net_connections.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/net_connection_win_rundll32_net_connections.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/net_connection_win_susp_malware_callback_ports_uncommon.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/net_connection_win_susp_malware_callback_ports_uncommon.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/net_connection_win_susp_outbound_smtp_connections.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/net_connection_win_susp_outbound_smtp_connections.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_7zip_password_compression.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_7zip_password_compression.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_cmd_unusual_parent.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_cmd_unusual_parent.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_exploit_cve_2017_11882.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_exploit_cve_2017_11882.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_net_groups_and_accounts_recon.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_net_groups_and_accounts_recon.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_ntdsutil_susp_usage.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_ntdsutil_susp_usage.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_ntdsutil_usage.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_ntdsutil_usage.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_office_spawn_exe_from_users_directory.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_office_spawn_exe_from_users_directory.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_office_susp_child_processes.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_office_susp_child_processes.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_powershell_download_iex.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_powershell_download_iex.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_powershell_susp_download_patterns.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_powershell_susp_download_patterns.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_rar_compression_with_password.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_rar_compression_with_password.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_sc_create_service.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_sc_create_service.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_creation_win_susp_ntds.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_creation_win_susp_ntds.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/proc_tampering_susp_process_hollowing.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/proc_tampering_susp_process_hollowing.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/registry_set_susp_run_key_img_folder.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/registry_set_susp_run_key_img_folder.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_esent_ntdsutil_abuse.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_esent_ntdsutil_abuse.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_security_ad_replication_non_machine_account.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_security_ad_replication_non_machine_account.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_security_default_domain_gpo_modification.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_security_default_domain_gpo_modification.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_security_susp_group_policy_startup_script_added_to_gpo.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_security_susp_group_policy_startup_script_added_to_gpo.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_system_service_install_susp.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_system_service_install_susp.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_system_service_install_uncommon.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_system_service_install_uncommon.yml"
+        ),
+    ),
+    (
+        "rules/sigma/sigmahq/win_system_susp_service_installation_folder.yml",
+        include_str!(
+            "../../../rules/sigma/sigmahq/win_system_susp_service_installation_folder.yml"
         ),
     ),
 ];

@@ -1,23 +1,41 @@
-//! Our own rules (`rules/sigma/*.yml` of the workspace): each loads
-//! without a diagnostic, and its samples
+//! The built-in rules. Our own rules (`rules/sigma/*.yml` of the
+//! workspace): each loads without a diagnostic, and its samples
 //! (`rules/sigma/samples/<file stem>/match.jsonl` and `nomatch.jsonl`,
 //! `evtx_dump` JSON, one event per line) behave: every `match.jsonl`
 //! event fires one of the file's detection rules, or, for a file with
 //! correlation rules, the sequence fires one of its correlations; nothing
-//! in `nomatch.jsonl` does.
+//! in `nomatch.jsonl` does. The SigmaHQ rules we vendor
+//! (`rules/sigma/sigmahq/*.yml`, unmodified) have no samples (the
+//! investigate cases of `counterspy-testkit` exercise them): each loads
+//! without a diagnostic and is listed in that folder's README, next to
+//! SigmaHQ's licence. Every file of both folders is in
+//! [`BUILTIN_RULES`](counterspy_sigma::BUILTIN_RULES), and every built-in
+//! rule carries an ATT&CK tactic and technique tag.
 
 use std::path::{Path, PathBuf};
 
 use counterspy_events::Reader;
 use counterspy_model::{Event, Timestamp};
-use counterspy_sigma::{Correlator, RuleKind, RuleSet, RuleSetBuilder};
+use counterspy_sigma::{
+    BUILTIN_RULES, Correlator, RuleKind, RuleSet, RuleSetBuilder,
+};
 
 fn rules_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../rules/sigma")
 }
 
+fn sigmahq_dir() -> PathBuf {
+    rules_dir().join("sigmahq")
+}
+
+/// Our own rule files.
 fn rule_files() -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(rules_dir()) else {
+    yml_files(&rules_dir())
+}
+
+/// The `.yml` / `.yaml` files directly in `dir`, sorted.
+fn yml_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
     let mut files: Vec<_> = entries
@@ -131,5 +149,79 @@ fn every_rule_file_has_samples() {
                 file.display()
             );
         }
+    }
+}
+
+/// Whether `tag` names an ATT&CK tactic (`attack.lateral-movement`), not
+/// a technique, group or software id.
+fn is_tactic(tag: &str) -> bool {
+    tag.strip_prefix("attack.").is_some_and(|rest| {
+        let id = |p: char| {
+            rest.starts_with(p)
+                && rest[1..].starts_with(|c: char| c.is_ascii_digit())
+        };
+        !rest.is_empty() && !id('t') && !id('g') && !id('s')
+    })
+}
+
+#[test]
+fn vendored_sigmahq_rules_load_cleanly_and_are_documented() {
+    let dir = sigmahq_dir();
+    assert!(dir.join("LICENSE").is_file(), "sigmahq/LICENSE missing");
+    let readme = std::fs::read_to_string(dir.join("README.md")).unwrap();
+    let files = yml_files(&dir);
+    assert!(!files.is_empty());
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let set = RuleSetBuilder::new().add_path(&file).unwrap().build();
+        assert!(
+            set.diagnostics().is_empty(),
+            "{name}: {:#?}",
+            set.diagnostics()
+        );
+        assert_eq!(set.rules().len(), 1, "{name}");
+        assert!(readme.contains(&format!("/{name}`")), "README lacks {name}");
+        let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+        let samples = rules_dir().join("samples").join(&stem);
+        assert!(!samples.exists(), "{name}: vendored rules have no samples");
+    }
+}
+
+#[test]
+fn every_rule_file_is_built_in_as_it_is_on_disk() {
+    let mut on_disk: Vec<(String, String)> = Vec::new();
+    for (dir, prefix) in
+        [(rules_dir(), "rules/sigma"), (sigmahq_dir(), "rules/sigma/sigmahq")]
+    {
+        for file in yml_files(&dir) {
+            let name = file.file_name().unwrap().to_string_lossy();
+            let text = std::fs::read_to_string(&file).unwrap();
+            on_disk.push((format!("{prefix}/{name}"), text));
+        }
+    }
+    on_disk.sort();
+    let mut built: Vec<(String, String)> = BUILTIN_RULES
+        .iter()
+        .map(|(p, t)| ((*p).to_string(), (*t).to_string()))
+        .collect();
+    built.sort();
+    let names = |v: &[(String, String)]| -> Vec<String> {
+        v.iter().map(|(p, _)| p.clone()).collect()
+    };
+    assert_eq!(names(&built), names(&on_disk));
+    assert!(built == on_disk, "a built-in rule differs from its file");
+}
+
+#[test]
+fn built_in_rules_carry_tactic_and_technique_tags_and_unique_ids() {
+    let set = RuleSetBuilder::new().with_builtin_rules().build();
+    assert!(set.diagnostics().is_empty(), "{:#?}", set.diagnostics());
+    let mut ids = std::collections::BTreeSet::new();
+    for rule in set.rules() {
+        let what = format!("{} ({})", rule.title, rule.path.display());
+        assert!(!rule.techniques.is_empty(), "{what}: no technique tag");
+        assert!(rule.tags.iter().any(|t| is_tactic(t)), "{what}: no tactic");
+        let id = rule.id.clone().unwrap_or_default();
+        assert!(ids.insert(id), "{what}: duplicate id");
     }
 }

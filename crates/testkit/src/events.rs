@@ -27,6 +27,8 @@ pub enum Source {
     PowerShell,
     /// `System` (Service Control Manager).
     System,
+    /// `Application` (ESENT, the database engine of Active Directory).
+    Esent,
 }
 
 impl Source {
@@ -53,6 +55,7 @@ impl Source {
                 "{555908d1-a6d7-4695-8e1e-26931d2012f4}",
                 "System",
             ),
+            Source::Esent => ("ESENT", "", "Application"),
         }
     }
 }
@@ -66,6 +69,7 @@ pub struct EventBuilder {
     time: String,
     record: u64,
     data: Vec<(String, String)>,
+    unnamed: Vec<String>,
 }
 
 impl EventBuilder {
@@ -78,6 +82,7 @@ impl EventBuilder {
             time: "2022-06-14T00:00:00.000000Z".into(),
             record: 1,
             data: Vec::new(),
+            unnamed: Vec::new(),
         }
     }
 
@@ -99,24 +104,59 @@ impl EventBuilder {
         self
     }
 
+    /// Unnamed `EventData/Data` items (classic providers such as ESENT),
+    /// written as `evtx_dump` does: `"Data":{"#text":[…]}`.
+    pub fn data_list(mut self, items: &[&str]) -> Self {
+        self.unnamed.extend(items.iter().map(|s| s.to_string()));
+        self
+    }
+
+    /// The log it belongs to.
+    pub fn source(&self) -> Source {
+        self.source
+    }
+
+    /// `Computer`.
+    pub fn computer(&self) -> &str {
+        &self.computer
+    }
+
+    /// `TimeCreated/@SystemTime`, as given to [`time`](Self::time).
+    pub fn time_created(&self) -> &str {
+        &self.time
+    }
+
     /// The event as one JSON line (no newline), keys in `evtx_dump`'s
     /// order (written by hand: a `serde_json::Map`'s order depends on
     /// crate features other crates may turn on).
     pub fn to_line(&self) -> String {
         let (provider, guid, channel) = self.source.names();
-        let data: Vec<String> = self
+        let mut data: Vec<String> = self
             .data
             .iter()
             .map(|(k, v)| format!("{}:{}", quote(k), quote(v)))
             .collect();
+        if !self.unnamed.is_empty() {
+            let items: Vec<String> =
+                self.unnamed.iter().map(|s| quote(s)).collect();
+            data.push(format!("\"Data\":{{\"#text\":[{}]}}", items.join(",")));
+        }
+        let provider = if guid.is_empty() {
+            format!("{{\"Name\":{}}}", quote(provider))
+        } else {
+            format!(
+                "{{\"Name\":{},\"Guid\":{}}}",
+                quote(provider),
+                quote(guid)
+            )
+        };
         format!(
             "{{\"Event\":{{\"System\":{{\"Provider\":{{\"#attributes\":\
-             {{\"Name\":{},\"Guid\":{}}}}},\"EventID\":{},\"Level\":4,\
+             {}}},\"EventID\":{},\"Level\":4,\
              \"TimeCreated\":{{\"#attributes\":{{\"SystemTime\":{}}}}},\
              \"EventRecordID\":{},\"Channel\":{},\"Computer\":{}}},\
              \"EventData\":{{{}}}}}}}",
-            quote(provider),
-            quote(guid),
+            provider,
             self.event_id,
             quote(&self.time),
             self.record,

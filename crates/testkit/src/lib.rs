@@ -29,9 +29,14 @@
 //! - [`payload`]: RoyalRoad `8.t` payloads in every encoding of the
 //!   threat model's table.
 //! - [`demo`]: the bundled demo case (`examples/demo/`).
+//! - [`case`]: multi-organisation cases for `counterspy investigate`
+//!   (`examples/case/`), and clones of them for load tests.
+//! - [`sample_case`]: a small hand-built investigation [`Case`](counterspy_model::Case)
+//!   for report, export and store tests.
 #![deny(missing_docs)]
 
 pub mod archive;
+pub mod case;
 pub mod demo;
 pub mod events;
 pub mod lnk;
@@ -43,4 +48,5 @@ pub mod payload;
 pub mod pdf;
 pub mod pe;
 pub mod rtf;
+pub mod sample_case;
 pub mod vba;

@@ -130,9 +130,26 @@ impl CfbBuilder {
                 }
             }
         }
+        // Storages get the clock's time from cfb; a fixed one keeps the
+        // bytes the same from one run to the next.
+        let storages: Vec<_> = cf
+            .walk()
+            .filter(|e| !e.is_stream())
+            .map(|e| e.path().to_path_buf())
+            .collect();
+        for path in storages {
+            cf.set_created_time(&path, fixed_time()).expect("created");
+            cf.set_modified_time(&path, fixed_time()).expect("modified");
+        }
         cf.flush().expect("flush");
         cf.into_inner().into_inner()
     }
+}
+
+/// The creation and modification time of every storage:
+/// 2022-06-01 00:00:00 UTC.
+fn fixed_time() -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_654_041_600)
 }
 
 /// An `EQNOLEFILEHDR` announcing `mtef_len` bytes of MTEF.

@@ -206,4 +206,109 @@ write(s,'nomatch',[
   sysmon1('fs01.corp.local','2022-06-08T09:10:00','C:\\Program Files\\7-Zip\\7z.exe','7z.exe x -pSupplierKey D:\\Inbox\\drawings.7z -oD:\\Inbox\\drawings',WMI,'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding',orig='7z.exe'),
   sysmon1('fs01.corp.local','2022-06-08T09:15:00','C:\\Windows\\System32\\tar.exe','tar.exe -a -c -f D:\\Backup\\cfg.zip D:\\Config',WMI,'C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding'),
 ])
+# --- counterspy investigate: console takeover, GPO, C2 from user-writable folders, RDP, services
+SYS=('Service Control Manager','{555908d1-a6d7-4695-8e1e-26931d2012f4}','System')
+def sysmon3(computer,t,image,dst,port,host='-',initiated='true',pid=7012,user='CORP\\a.ivanov',src='10.10.20.31'):
+    return ev(SYSMON,3,computer,t,{"RuleName":"-","UtcTime":utc(t),"ProcessGuid":guid(pid),"ProcessId":pid,"Image":image,"User":user,"Protocol":"tcp","Initiated":initiated,"SourceIsIpv6":"false","SourceIp":src,"SourceHostname":computer,
+        "SourcePort":"50412","SourcePortName":"-","DestinationIsIpv6":"false","DestinationIp":dst,"DestinationHostname":host,"DestinationPort":port,"DestinationPortName":"-"},task=3,version=5)
+def sysmon22(computer,t,image,query,result,pid=7012,user='CORP\\a.ivanov'):
+    return ev(SYSMON,22,computer,t,{"RuleName":"-","UtcTime":utc(t),"ProcessGuid":guid(pid),"ProcessId":pid,"QueryName":query,"QueryStatus":"0","QueryResults":result,"Image":image,"User":user},task=22,version=5)
+def sec4624(computer,t,user,ip,ltype=3,ws='-',domain='CORP'):
+    return ev(SEC,4624,computer,t,{"SubjectUserSid":"S-1-5-18","SubjectUserName":computer.split('.')[0].upper()+'$',"SubjectDomainName":domain,"SubjectLogonId":"0x3e7","TargetUserSid":"S-1-5-21-3623811015-3361044348-30300820-1144",
+        "TargetUserName":user,"TargetDomainName":domain,"TargetLogonId":"0x6a1f30","LogonType":ltype,"LogonProcessName":"User32 " if ltype==10 else "NtLmSsp ","AuthenticationPackageName":"Negotiate" if ltype==10 else "NTLM",
+        "WorkstationName":ws,"LogonGuid":"{00000000-0000-0000-0000-000000000000}","TransmittedServices":"-","LmPackageName":"-","KeyLength":0,"ProcessId":"0x2b4","ProcessName":"C:\\Windows\\System32\\svchost.exe","IpAddress":ip,"IpPort":"0",
+        "ImpersonationLevel":"%%1833","RestrictedAdminMode":"%%1843","VirtualAccount":"%%1843","ElevatedToken":"%%1842"},task=12544,version=2,keywords='0x8020000000000000')
+def secgroup(computer,t,eid,group,member,subject='adm.sokolov',domain='CORP'):
+    return ev(SEC,eid,computer,t,{"MemberName":"CN=%s,CN=Users,DC=corp,DC=local"%member,"MemberSid":"S-1-5-21-3623811015-3361044348-30300820-1187","TargetUserName":group,"TargetDomainName":domain,
+        "TargetSid":"S-1-5-21-1604528732-2893745103-811250417-1009","SubjectUserSid":"S-1-5-21-3623811015-3361044348-30300820-1144","SubjectUserName":subject,"SubjectDomainName":domain,"SubjectLogonId":"0x5f3a21","PrivilegeList":"-"},
+        task=13826,version=0,keywords='0x8020000000000000')
+def sec5136(computer,t,objclass,dn,attr,value,subject='adm.sokolov'):
+    return ev(SEC,5136,computer,t,{"OpCorrelationID":"{6f0b2d5e-8e3c-4c1a-b0f2-1d9e7a6c5b40}","AppCorrelationID":"-","SubjectUserSid":"S-1-5-21-3623811015-3361044348-30300820-1144","SubjectUserName":subject,"SubjectDomainName":"CORP",
+        "SubjectLogonId":"0x6b2e11","DSName":"corp.local","DSType":"%%14676","ObjectDN":dn,"ObjectGUID":"{c2e9f4a0-3b1d-4f6e-8a2c-5d7e9b0f1a23}","ObjectClass":objclass,"AttributeLDAPDisplayName":attr,"AttributeSyntaxOID":"2.5.5.12",
+        "AttributeValue":value,"OperationType":"%%14674"},task=14081,version=0,keywords='0x8020000000000000')
+def sys7045(computer,t,name,image,start='auto start'):
+    return ev(SYS,7045,computer,t,{"ServiceName":name,"ImagePath":image,"ServiceType":"user mode service","StartType":start,"AccountName":"LocalSystem"},version=0,level=4,keywords='0x8080000000000000')
+
+s='win_security_member_added_security_console_admin_group'
+write(s,'match',[
+  secgroup('ksc01.corp.local','2022-06-20T01:34:12',4732,'KLAdmins','svc_scan'),
+  secgroup('ksc01.corp.local','2022-06-20T01:35:00',4732,'KLOperators','svc_scan'),
+  secgroup('dc01.corp.local','2022-06-20T01:36:00',4728,'SMS Admins','svc_scan'),
+  secgroup('dc01.corp.local','2022-06-20T01:37:00',4756,'ConfigMgr Remote Control Users','svc_scan'),
+])
+write(s,'nomatch',[
+  secgroup('ksc01.corp.local','2022-06-20T09:00:00',4732,'Remote Desktop Users','p.sidorov',subject='adm.kuznetsov'),
+  secgroup('dc01.corp.local','2022-06-20T09:01:00',4728,'Domain Users','p.sidorov',subject='adm.kuznetsov'),
+  secgroup('ksc01.corp.local','2022-06-20T09:02:00',4733,'KLAdmins','m.orlova',subject='adm.kuznetsov'),
+])
+s='win_security_gpo_changed'
+DDP='CN={31B2F340-016D-11D2-945F-00C04FB984F9},CN=Policies,CN=System,DC=corp,DC=local'
+write(s,'match',[
+  sec5136('dc01.corp.local','2022-06-21T02:47:20','groupPolicyContainer',DDP,'gPCMachineExtensionNames','[{42B5FAAE-6536-11D2-AE5A-0000F87571E3}{40B6664F-4972-11D1-A7CA-0000F87571E3}]'),
+  sec5136('dc01.corp.local','2022-06-21T02:47:22','groupPolicyContainer','CN={8A1F2C3D-4B5E-4F60-9A7B-1C2D3E4F5A6B},CN=Policies,CN=System,DC=corp,DC=local','versionNumber','196611'),
+])
+write(s,'nomatch',[
+  sec5136('dc01.corp.local','2022-06-21T09:00:00','user','CN=p.sidorov,CN=Users,DC=corp,DC=local','description','Design office'),
+  sec5136('dc01.corp.local','2022-06-21T09:01:00','organizationalUnit','OU=Workstations,DC=corp,DC=local','gPLink','[LDAP://cn={8A1F2C3D-4B5E-4F60-9A7B-1C2D3E4F5A6B},cn=policies,cn=system,DC=corp,DC=local;0]'),
+])
+s='net_connection_win_user_writable_folder_public_ip'
+IGC2='C:\\Users\\a.ivanov\\AppData\\Roaming\\Intel\\Intel(R) Processor Graphics\\IntelGraphicsController.exe'
+write(s,'match',[
+  sysmon3('ws01.corp.local','2022-06-15T06:21:16',IGC2,'198.51.100.23','443',host='update.example-cdn.com'),
+  sysmon3('fs01.corp.local','2022-06-22T02:20:05','C:\\ProgramData\\KasperskyLab\\adminkit\\1093\\$FTCITMP\\4F2A91C0\\exec\\igfxsrvc.exe','203.0.113.190','8443',user='NT AUTHORITY\\SYSTEM',src='10.10.10.20'),
+  sysmon3('fs01.corp.local','2022-06-17T01:45:46','C:\\Windows\\Temp\\drmsvc.exe','198.51.100.77','8080',user='NT AUTHORITY\\SYSTEM',src='10.10.10.20'),
+  sysmon3('ws02.corp.local','2022-06-17T03:00:00','C:\\Users\\Public\\svc.exe','192.0.2.14','80'),
+])
+write(s,'nomatch',[
+  sysmon3('ws01.corp.local','2022-06-15T06:00:00','C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe','142.250.74.46','443'),
+  sysmon3('ws01.corp.local','2022-06-15T06:01:00','C:\\Users\\a.ivanov\\AppData\\Local\\Microsoft\\Teams\\current\\Teams.exe','10.0.0.5','443'),
+  sysmon3('ws01.corp.local','2022-06-15T06:02:00','C:\\ProgramData\\Vendor\\agent.exe','192.168.1.1','9100'),
+  sysmon3('ws01.corp.local','2022-06-15T06:03:00',IGC2,'198.51.100.23','443',initiated='false'),
+])
+s='dns_query_win_user_writable_folder'
+write(s,'match',[
+  sysmon22('ws01.corp.local','2022-06-15T06:21:15',IGC2,'update.example-cdn.com','::ffff:198.51.100.23;'),
+  sysmon22('ws01.corp.local','2022-06-16T02:14:40','C:\\ProgramData\\Microsoft\\DRM\\drmsvc.exe','api.example-news.net','::ffff:198.51.100.77;',user='NT AUTHORITY\\SYSTEM'),
+])
+write(s,'nomatch',[
+  sysmon22('ws01.corp.local','2022-06-15T06:00:00','C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe','www.office.com','::ffff:13.107.6.156;'),
+  sysmon22('ws01.corp.local','2022-06-15T06:01:00','C:\\ProgramData\\Vendor\\agent.exe','fs01.corp.local','::ffff:10.10.10.20;'),
+])
+s='win_security_rdp_logon'
+write(s,'match',[
+  sec4624('dc01.corp.local','2022-06-21T02:05:12','adm.sokolov','10.10.20.31',ltype=10,ws='WS14'),
+  sec4624('ksc01.corp.local','2022-06-20T01:30:05','adm.sokolov','10.10.20.31',ltype=10,ws='WS14'),
+])
+write(s,'nomatch',[
+  sec4624('dc01.corp.local','2022-06-21T05:00:03','p.sidorov','10.10.20.32',ltype=3,ws='WS22'),
+  sec4624('ws01.corp.local','2022-06-21T05:00:10','a.ivanov','-',ltype=2,ws='WS01'),
+  sec4625('dc01.corp.local','2022-06-21T05:01:00','adm.sokolov','10.10.20.31',ws='WS14',ltype=10),
+])
+s='win_system_service_install_user_writable_folder'
+write(s,'match',[
+  sys7045('ws01.corp.local','2022-06-16T02:14:31','DRM Update Service','C:\\ProgramData\\Microsoft\\DRM\\drmsvc.exe'),
+  sys7045('fs01.corp.local','2022-06-17T01:45:38','IntelGfxUpd','C:\\Windows\\Temp\\drmsvc.exe'),
+  sys7045('fs02.corp.local','2022-06-17T01:50:00','UpdSvc','"C:\\Users\\Public\\Libraries\\upd.exe" -k'),
+])
+write(s,'nomatch',[
+  sys7045('ws01.corp.local','2022-06-16T09:00:00','Google Chrome Elevation Service','"C:\\Program Files\\Google\\Chrome\\Application\\103.0.5060.114\\elevation_service.exe"','demand start'),
+  sys7045('ws01.corp.local','2022-06-16T09:01:00','WdNisSvc','"C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.2205.7-0\\NisSrv.exe"'),
+  sys7045('ws01.corp.local','2022-06-16T09:02:00','klnagent','"C:\\Program Files (x86)\\Kaspersky Lab\\NetworkAgent\\klnagent.exe"'),
+])
+s='win_security_network_logon_ntlm'
+def sec4624k(computer,t,user,ip,ws,pkg='Kerberos'):
+    e=sec4624(computer,t,user,ip,ltype=3,ws=ws)
+    e["Event"]["EventData"]["LogonProcessName"]=pkg
+    e["Event"]["EventData"]["AuthenticationPackageName"]=pkg
+    return e
+write(s,'match',[
+  sec4624('dc01.corp.local','2022-06-16T02:55:30','svc_scan','10.10.20.31',ws='WS14'),
+  sec4624('fs01.corp.local','2022-06-17T01:45:10','svc_scan','10.10.20.31',ws='WS14'),
+])
+write(s,'nomatch',[
+  sec4624k('dc01.corp.local','2022-06-16T05:00:03','p.sidorov','10.10.20.32','WS22'),
+  sec4624('fs01.corp.local','2022-06-16T05:01:00','ANONYMOUS LOGON','10.10.20.33',ws='WS31'),
+  sec4624('fs01.corp.local','2022-06-16T05:02:00','WS31$','10.10.20.33',ws='WS31'),
+  sec4624('dc01.corp.local','2022-06-16T05:03:00','adm.kuznetsov','10.10.20.34',ltype=10,ws='WS35'),
+])
 print('ok')

@@ -4,7 +4,7 @@ use counterspy_model::{Event, FieldValue};
 
 /// Fields worth showing, most telling first (process, file, registry,
 /// network, logon, service, script); the first [`MAX_DETAILS`] present
-/// are shown.
+/// (or the caller's limit) are shown.
 const TELLING: &[&str] = &[
     "CommandLine",
     "Image",
@@ -42,9 +42,20 @@ const TELLING: &[&str] = &[
     "ObjectName",
     "TaskName",
     "Hashes",
+    "QueryResults",
+    "SourceIp",
+    "Initiated",
+    "Signed",
+    "GroupName",
+    "MemberName",
+    "Properties",
+    "AccessMask",
+    "TargetServerName",
+    "ObjectDN",
+    "ObjectClass",
 ];
 
-/// Most fields in a detection's details.
+/// Most fields in a detection's details, by default.
 pub(crate) const MAX_DETAILS: usize = 6;
 
 /// Longest value shown, in characters (script blocks can be megabytes).
@@ -75,17 +86,17 @@ const SYSTEM: &[&str] = &[
 
 /// The details of `event`: the telling fields it has, else its first
 /// non-`System` fields.
-pub(crate) fn of(event: &Event) -> Vec<(String, String)> {
+pub(crate) fn of(event: &Event, max: usize) -> Vec<(String, String)> {
     let shown = |(name, v): (&str, &FieldValue)| {
         let text = v.to_text();
         (!text.is_empty()).then(|| (name.to_string(), short(&text)))
     };
     let telling = TELLING.iter().filter_map(|n| Some((*n, event.get(n)?)));
     let mut out: Vec<(String, String)> =
-        telling.filter_map(shown).take(MAX_DETAILS).collect();
+        telling.filter_map(shown).take(max).collect();
     if out.is_empty() {
         let rest = event.fields().filter(|(name, _)| !SYSTEM.contains(name));
-        out = rest.filter_map(shown).take(MAX_DETAILS).collect();
+        out = rest.filter_map(shown).take(max).collect();
     }
     out
 }
@@ -115,7 +126,7 @@ mod tests {
             EventSource::unknown(),
         );
         assert_eq!(
-            of(&e),
+            of(&e, MAX_DETAILS),
             [
                 ("CommandLine".into(), "ladon 10.0.0.0/24 MS17010".into()),
                 ("Image".into(), "C:\\x\\ladon.exe".into())
@@ -129,7 +140,7 @@ mod tests {
             ],
             EventSource::unknown(),
         );
-        let d = of(&e);
+        let d = of(&e, MAX_DETAILS);
         assert_eq!(d[0], ("param1".into(), "a  b".into()));
         assert_eq!(d[1].1.chars().count(), MAX_VALUE_CHARS + 1);
     }

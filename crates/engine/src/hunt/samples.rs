@@ -132,7 +132,7 @@ mod tests {
     fn our_rules_pass_and_a_wrong_sample_fails() {
         let rules = repo().join("rules/sigma");
         let checks = check_rule_samples(&rules, &rules.join("samples"));
-        assert_eq!(checks.len(), 12);
+        assert_eq!(checks.len(), 19);
         assert!(checks.iter().all(SampleCheck::passed), "{checks:#?}");
 
         // The Ladon rule against the Cotx samples: its match file fires

@@ -1,5 +1,5 @@
-//! Writes the bundled demo case: `examples/demo/`, `examples/logs/` and
-//! `examples/demo.toml`.
+//! Writes the bundled demo case: `examples/demo/`, `examples/logs/`,
+//! `examples/demo.toml` and the multi-organisation `examples/case/`.
 //!
 //! `cargo run -p counterspy-testkit --bin gen-demo [OUT_DIR]`
 
@@ -25,6 +25,12 @@ fn main() -> std::io::Result<()> {
         std::fs::write(&path, bytes)?;
     }
     std::fs::write(root.join("demo.toml"), counterspy_testkit::demo::CONFIG)?;
-    println!("wrote {}", root.join("demo").display());
+    // The case folder is generated as a whole: stale files go first.
+    let case = root.join("case");
+    if case.join("case.toml").is_file() {
+        std::fs::remove_dir_all(&case)?;
+    }
+    counterspy_testkit::case::demo().write_to(&case)?;
+    println!("wrote {} and {}", root.join("demo").display(), case.display());
     Ok(())
 }

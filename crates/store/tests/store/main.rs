@@ -1,0 +1,7 @@
+//! Integration tests of the case database, one module per area.
+
+mod common;
+mod files;
+mod large;
+mod queries;
+mod roundtrip;
