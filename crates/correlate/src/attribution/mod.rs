@@ -34,7 +34,20 @@ pub fn attribute(
     settings: &Settings,
     catalogue: &Catalogue,
 ) -> Attribution {
-    let seen = Observations::of(scope);
+    let mut names: Vec<&str> = Vec::new();
+    for p in counterspy_intel::profiles() {
+        let software = p.malware.iter().chain(&p.tools);
+        for s in software {
+            names.push(&s.name);
+            names.extend(s.aliases.iter().map(String::as_str));
+        }
+        names.extend(p.builders.iter().map(|b| b.name.as_str()));
+    }
+    for s in catalogue.all_software() {
+        names.push(&s.name);
+        names.extend(s.aliases.iter().map(String::as_str));
+    }
+    let seen = Observations::of(scope, &names);
     let mut candidates: Vec<Candidate> = counterspy_intel::profiles()
         .iter()
         .map(|p| score::profile(p, &seen))

@@ -2,7 +2,9 @@
 //! builder traits, payload encodings, exploits, techniques, operator
 //! times, victims.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use aho_corasick::AhoCorasick;
 
 use counterspy_model::case::ActivityKind;
 use counterspy_model::{FindingKind, Technique, Timestamp};
@@ -21,9 +23,9 @@ const HANDS_ON: &[&str] = &[
 
 /// The observations of one campaign.
 pub(crate) struct Observations {
-    /// Per activity, the lowercase text naming things (titles, rules),
-    /// and whether it is a scan finding.
-    texts: Vec<(usize, String, bool)>,
+    /// Lowercase names of malware, tools and builders, with the
+    /// activities naming them as a word: all, and scan findings only.
+    named: HashMap<String, (Vec<usize>, Vec<usize>)>,
     /// RoyalRoad builder traits: the version guessed, per activity.
     pub(crate) builders: Vec<(usize, String)>,
     /// 8.t encodings by their header, lowercase hex without spaces.
@@ -41,9 +43,11 @@ pub(crate) struct Observations {
 }
 
 impl Observations {
-    pub(crate) fn of(scope: &Scope<'_>) -> Observations {
+    /// The observations of `scope`, with where it names any of `names`.
+    pub(crate) fn of(scope: &Scope<'_>, names: &[&str]) -> Observations {
+        let mut texts = Vec::new();
         let mut o = Observations {
-            texts: Vec::new(),
+            named: HashMap::new(),
             builders: Vec::new(),
             encodings: BTreeMap::new(),
             cves: BTreeMap::new(),
@@ -98,8 +102,9 @@ impl Observations {
                     );
                 }
             }
-            o.texts.push((a.id, text, a.finding().is_some()));
+            texts.push((a.id, text, a.finding().is_some()));
         }
+        o.named = index(names, &texts);
         o
     }
 
@@ -143,47 +148,75 @@ impl Observations {
     /// The activities whose text names `name` as a word (case-insensitive;
     /// names shorter than 4 characters are never searched).
     pub(crate) fn mentions(&self, name: &str) -> Vec<usize> {
-        self.find(name, false)
+        let hits = self.named.get(&name.to_lowercase());
+        hits.map(|(all, _)| all.clone()).unwrap_or_default()
     }
 
     /// [`mentions`](Observations::mentions) in scan findings only (a
     /// Sigma rule's title names what it looks for, not what it saw).
     pub(crate) fn found(&self, name: &str) -> Vec<usize> {
-        self.find(name, true)
-    }
-
-    fn find(&self, name: &str, findings_only: bool) -> Vec<usize> {
-        let name = name.to_lowercase();
-        if name.chars().count() < 4 {
-            return Vec::new();
-        }
-        self.texts
-            .iter()
-            .filter(|(_, text, finding)| {
-                (*finding || !findings_only) && has_word(text, &name)
-            })
-            .map(|(id, _, _)| *id)
-            .collect()
+        let hits = self.named.get(&name.to_lowercase());
+        hits.map(|(_, found)| found.clone()).unwrap_or_default()
     }
 }
 
-fn has_word(text: &str, word: &str) -> bool {
+/// Where each name (4 characters or more) appears as a word: one pass of
+/// an Aho-Corasick automaton over every text.
+fn index(
+    names: &[&str],
+    texts: &[(usize, String, bool)],
+) -> HashMap<String, (Vec<usize>, Vec<usize>)> {
+    let mut names: Vec<String> = names
+        .iter()
+        .map(|n| n.to_lowercase())
+        .filter(|n| n.chars().count() >= 4)
+        .collect();
+    names.sort();
+    names.dedup();
+    let mut out: HashMap<String, (Vec<usize>, Vec<usize>)> = HashMap::new();
+    let Ok(ac) = AhoCorasick::new(&names) else { return out };
+    for (id, text, finding) in texts {
+        let mut seen: BTreeSet<usize> = BTreeSet::new();
+        for m in ac.find_overlapping_iter(text) {
+            let word = has_boundaries(text, m.start(), m.end());
+            if word && seen.insert(m.pattern().as_usize()) {
+                let slot = out.entry(names[m.pattern().as_usize()].clone());
+                let slot = slot.or_default();
+                slot.0.push(*id);
+                if *finding {
+                    slot.1.push(*id);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn has_boundaries(text: &str, start: usize, end: usize) -> bool {
     let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-    text.match_indices(word).any(|(i, _)| {
-        boundary(text[..i].chars().next_back())
-            && boundary(text[i + word.len()..].chars().next())
-    })
+    let before = text.get(..start).and_then(|t| t.chars().next_back());
+    let after = text.get(end..).and_then(|t| t.chars().next());
+    text.is_char_boundary(start)
+        && text.is_char_boundary(end)
+        && boundary(before)
+        && boundary(after)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::has_word;
+    use super::index;
 
     #[test]
-    fn words_need_boundaries() {
-        assert!(has_word("yara cotx_config_section", "cotx"));
-        assert!(has_word("hacktool - ladon scanner", "ladon"));
-        assert!(!has_word("paladone", "ladon"));
-        assert!(!has_word("x", "ladon"));
+    fn names_need_word_boundaries() {
+        let texts = vec![
+            (0, "yara cotx_config_section".to_string(), true),
+            (1, "hacktool - ladon scanner".to_string(), false),
+            (2, "paladone".to_string(), true),
+            (3, "ёladon".to_string(), true),
+        ];
+        let found = index(&["Cotx", "Ladon", "abc"], &texts);
+        assert_eq!(found["cotx"], (vec![0], vec![0]));
+        assert_eq!(found["ladon"], (vec![1], vec![]));
+        assert!(!found.contains_key("abc"));
     }
 }

@@ -90,6 +90,7 @@ pub(crate) fn find(
         }
     }
     let mut out = Pushes::default();
+    let additions = admin_additions(drafts);
     for ((org, key), starts) in groups {
         for cluster in clusters(&starts, settings) {
             let first = cluster[0].time;
@@ -106,7 +107,7 @@ pub(crate) fn find(
                 .iter()
                 .find(|o| o.id == org)
                 .and_then(|o| o.management_servers.first().cloned());
-            let admins = new_admins(drafts, &org, first);
+            let admins = new_admins(&additions, &org, first);
             out.takeovers
                 .push(takeover(&org, &key, cluster, console, &admins));
             for s in cluster {
@@ -189,30 +190,36 @@ fn clusters<'a, 'b>(
 
 /// Console administrators added in the week before a push.
 fn new_admins<'a>(
-    drafts: &'a [Draft],
+    additions: &[&'a Draft],
     org: &str,
     before: Timestamp,
 ) -> Vec<&'a Draft> {
     let week = 7 * 86_400 * 1_000_000;
-    drafts
+    additions
         .iter()
+        .copied()
         .filter(|d| d.activity.org == org)
         .filter(|d| {
             d.activity.time.is_some_and(|t| {
                 t <= before && before.as_micros() - t.as_micros() <= week
             })
         })
-        .filter(|d| {
-            d.activity.detection().is_some_and(|det| {
-                let group = field(det, "TargetUserName")
-                    .or_else(|| field(det, "GroupName"))
-                    .unwrap_or_default()
-                    .to_lowercase();
-                matches!(det.event_id, Some(4728 | 4732 | 4756))
-                    && ADMIN_GROUPS.iter().any(|g| group.contains(g))
-            })
-        })
         .collect()
+}
+
+/// Accounts added to a console's administrator group.
+fn admin_additions(drafts: &[Draft]) -> Vec<&Draft> {
+    let added = |d: &&Draft| {
+        d.activity.detection().is_some_and(|det| {
+            let group = field(det, "TargetUserName")
+                .or_else(|| field(det, "GroupName"))
+                .unwrap_or_default()
+                .to_lowercase();
+            matches!(det.event_id, Some(4728 | 4732 | 4756))
+                && ADMIN_GROUPS.iter().any(|g| group.contains(g))
+        })
+    };
+    drafts.iter().filter(added).collect()
 }
 
 fn takeover(
