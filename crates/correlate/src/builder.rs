@@ -214,18 +214,11 @@ fn lower(hosts: &[String]) -> Vec<String> {
 /// Orders activities by time (undated last), then organisation and title,
 /// so that ids do not depend on the order evidence was read in.
 fn sort_drafts(drafts: &mut [Draft]) {
-    drafts.sort_by(|a, b| {
-        let key = |d: &Draft| {
-            (
-                d.activity.time.is_none(),
-                d.activity.time,
-                d.activity.org.clone(),
-                d.activity.evidence,
-                d.activity.title.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    fn key(d: &Draft) -> (bool, Option<Timestamp>, &str, usize, &str) {
+        let a = &d.activity;
+        (a.time.is_none(), a.time, &a.org, a.evidence, &a.title)
+    }
+    drafts.sort_by(|a, b| key(a).cmp(&key(b)));
     for (i, d) in drafts.iter_mut().enumerate() {
         d.activity.id = i;
     }

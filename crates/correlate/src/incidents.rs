@@ -56,8 +56,9 @@ pub(crate) fn build(
         for &a in &group {
             activities[a].incident = Some(id.clone());
             for &e in &activities[a].entities {
+                // Groups are visited one at a time: the last entry tells.
                 let incidents = &mut graph.entities[e].incidents;
-                if incidents.last() != Some(&id) && !incidents.contains(&id) {
+                if incidents.last() != Some(&id) {
                     incidents.push(id.clone());
                 }
             }

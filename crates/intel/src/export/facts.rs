@@ -44,7 +44,8 @@ pub(crate) fn campaigns_of<'a>(
     case: &'a Case,
     entity: &Entity,
 ) -> impl Iterator<Item = &'a Campaign> {
-    let incidents = entity.incidents.clone();
+    let incidents: std::collections::HashSet<String> =
+        entity.incidents.iter().cloned().collect();
     case.campaigns
         .iter()
         .filter(move |c| c.incidents.iter().any(|i| incidents.contains(i)))
@@ -61,7 +62,8 @@ pub(crate) fn techniques(
         for t in &a.techniques {
             let id = live_id(catalogue, t.as_str());
             let ids = map.entry(id).or_default();
-            if !ids.contains(&a.id) {
+            // Activities come in id order: a repeat can only be the last.
+            if ids.last() != Some(&a.id) {
                 ids.push(a.id);
             }
         }

@@ -52,9 +52,17 @@ fn layer(
     activities: &[usize],
 ) -> Layer {
     let mut builder = LayerBuilder::new(name).description(description);
+    let mut wanted = vec![false; case.activities.len()];
+    for &a in activities {
+        if let Some(w) = wanted.get_mut(a) {
+            *w = true;
+        }
+    }
     for (technique, shown) in facts::techniques(case, catalogue) {
-        let shown: Vec<usize> =
-            shown.into_iter().filter(|a| activities.contains(a)).collect();
+        let shown: Vec<usize> = shown
+            .into_iter()
+            .filter(|&a| wanted.get(a).copied().unwrap_or(false))
+            .collect();
         if shown.is_empty() {
             continue;
         }
