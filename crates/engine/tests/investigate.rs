@@ -222,3 +222,28 @@ fn investigating_twice_gives_the_same_case() {
     case::demo().write_to(dir.path()).unwrap();
     assert_eq!(run_dir(dir.path()), run_dir(dir.path()));
 }
+
+/// A real EVTX from the attack-samples corpus in an organisation's
+/// folder: hunted, and its DCSync makes the host a taken-over DC.
+#[test]
+fn real_evtx_evidence_is_hunted_and_correlated() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join(
+        "../../../shared/corpora/evtx-attack-samples/Credential Access/CA_DCSync_4662.evtx",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("lab/logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::copy(&sample, logs.join("dc-security.evtx")).unwrap();
+    std::fs::write(dir.path().join("case.toml"), "name = \"lab\"\n").unwrap();
+    let case = run_dir(dir.path());
+    let evidence = &case.evidence[0];
+    assert_eq!(evidence.path, "lab/logs/dc-security.evtx");
+    assert_eq!(evidence.kind, counterspy_model::case::EvidenceKind::EventLog);
+    assert!(!case.activities.is_empty());
+    let dc = case
+        .takeovers
+        .iter()
+        .find(|t| t.kind == TakeoverKind::DomainController)
+        .unwrap_or_else(|| panic!("{:#?}", case.activities));
+    assert_eq!(dc.technique.as_str(), "T1003.006");
+}
