@@ -148,7 +148,7 @@ impl CfbBuilder {
 
 /// The creation and modification time of every storage:
 /// 2022-06-01 00:00:00 UTC.
-fn fixed_time() -> std::time::SystemTime {
+pub(crate) fn fixed_time() -> std::time::SystemTime {
     std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_654_041_600)
 }
 

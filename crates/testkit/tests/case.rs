@@ -316,3 +316,26 @@ fn examples_case_is_what_demo_generates() {
     let size: usize = on_disk.values().map(Vec::len).sum();
     assert!(size < 1 << 20, "examples/case/ is {size} bytes");
 }
+
+/// `examples/demo/` and `examples/logs/` are what `gen-demo` writes: the
+/// single-mailbox demo is deterministic too.
+#[test]
+fn examples_demo_and_logs_are_up_to_date() {
+    let examples =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let demo = counterspy_testkit::demo::files()
+        .into_iter()
+        .map(|(p, b)| (format!("demo/{p}"), b));
+    let logs = counterspy_testkit::demo::log_files()
+        .into_iter()
+        .map(|(p, b)| (format!("logs/{p}"), b));
+    for (path, bytes) in demo.chain(logs) {
+        let on_disk = std::fs::read(examples.join(&path)).unwrap();
+        assert!(
+            on_disk == bytes,
+            "examples/{path} differs: cargo run -p counterspy-testkit --bin gen-demo"
+        );
+    }
+    let a = counterspy_testkit::demo::files();
+    assert_eq!(a, counterspy_testkit::demo::files(), "deterministic");
+}

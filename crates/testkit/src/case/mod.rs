@@ -129,7 +129,7 @@ mod orgs;
 mod scale;
 mod site;
 mod toml;
-mod zipcrypto;
+pub(crate) mod zipcrypto;
 
 use std::collections::BTreeMap;
 use std::path::Path;
