@@ -10,6 +10,17 @@ use counterspy_model::case::AttributionVerdict;
 /// Most links listed per campaign.
 const MAX_LINKS: usize = 8;
 
+/// Longest title shown, in characters (the report has them whole).
+const MAX_TITLE: usize = 100;
+
+fn short(text: &str) -> String {
+    let mut s: String = text.chars().take(MAX_TITLE).collect();
+    if s.len() < text.len() {
+        s.push('…');
+    }
+    s
+}
+
 pub(crate) fn print(
     out: &mut impl Write,
     case: &Case,
@@ -51,7 +62,7 @@ fn incidents(out: &mut impl Write, case: &Case) -> io::Result<()> {
             i.severity.name(),
             i.activities.len(),
             i.hosts.len(),
-            i.title
+            short(&i.title)
         )?;
         writeln!(out, "  {:<16} kill chain: {}", "", stages.join(" > "))?;
         let gaps: Vec<&str> =
