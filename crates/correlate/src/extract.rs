@@ -136,33 +136,14 @@ pub(crate) fn ip_ref(org: &str, text: &str) -> Option<Ref> {
     })
 }
 
-/// ATT&CK tactics from Sigma tags (`attack.lateral-movement`,
-/// `attack.lateral_movement`).
+/// Candidate ATT&CK tactics from Sigma tags (`attack.lateral-movement`,
+/// `attack.lateral_movement`); the kill chain keeps those the catalogue
+/// knows.
 pub(crate) fn tactic_tags(tags: &[String]) -> Vec<String> {
-    const TACTICS: &[&str] = &[
-        "reconnaissance",
-        "resource-development",
-        "initial-access",
-        "execution",
-        "persistence",
-        "privilege-escalation",
-        "defense-evasion",
-        "credential-access",
-        "discovery",
-        "lateral-movement",
-        "collection",
-        "command-and-control",
-        "exfiltration",
-        "impact",
-    ];
-    let mut out: Vec<String> = tags
-        .iter()
+    tags.iter()
         .filter_map(|t| t.strip_prefix("attack."))
         .map(|t| t.replace('_', "-").to_lowercase())
-        .filter(|t| TACTICS.contains(&t.as_str()))
-        .collect();
-    out.dedup();
-    out
+        .collect()
 }
 
 /// What a scan report yields: activities for its findings, sightings

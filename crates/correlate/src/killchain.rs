@@ -29,6 +29,12 @@ pub(crate) fn assign_tactics(
     catalogue: &Catalogue,
 ) {
     for a in activities {
+        a.tactics = a
+            .tactics
+            .iter()
+            .filter_map(|t| catalogue.tactic(t))
+            .map(|t| t.shortname.clone())
+            .collect();
         if a.tactics.is_empty() {
             let mut all: Vec<String> = Vec::new();
             for t in &a.techniques {

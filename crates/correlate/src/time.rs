@@ -34,14 +34,11 @@ pub(crate) fn rfc2822(text: &str) -> Option<Timestamp> {
         _ => return None,
     };
     let offset = zone(parts.next().unwrap_or("+0000"))?;
-    let plausible = (1..=31).contains(&day) && (1000..=9999).contains(&year);
-    if !plausible || h > 23 || m > 59 || s > 60 {
+    if !(1000..=9999).contains(&year) {
         return None;
     }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + h * 3_600 + m * 60 + s
-            - offset;
-    Some(Timestamp::from_micros(secs.checked_mul(1_000_000)?))
+    let utc = Timestamp::from_utc((year, month, day), (h, m, s))?;
+    Some(Timestamp::from_micros(utc.as_micros() - offset * 1_000_000))
 }
 
 fn zone(z: &str) -> Option<i64> {
@@ -60,17 +57,6 @@ fn zone(z: &str) -> Option<i64> {
     let hh: i64 = digits[..2].parse().ok()?;
     let mm: i64 = digits[2..].parse().ok()?;
     Some(sign * (hh * 3_600 + mm * 60))
-}
-
-/// Days since 1970-01-01 (Howard Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -283,18 +283,7 @@ impl MsgBuilder {
             );
         }
         self.write(&mut cf, Path::new("/"), Level::Top);
-        // Storages get the clock's time from cfb; a fixed one keeps the
-        // bytes the same from one run to the next.
-        let storages: Vec<_> = cf
-            .walk()
-            .filter(|e| !e.is_stream())
-            .map(|e| e.path().to_path_buf())
-            .collect();
-        for path in storages {
-            let time = crate::ole::fixed_time();
-            cf.set_created_time(&path, time).expect("created");
-            cf.set_modified_time(&path, time).expect("modified");
-        }
+        crate::ole::fix_storage_times(&mut cf);
         cf.flush().expect("flush");
         cf.into_inner().into_inner()
     }

@@ -130,26 +130,30 @@ impl CfbBuilder {
                 }
             }
         }
-        // Storages get the clock's time from cfb; a fixed one keeps the
-        // bytes the same from one run to the next.
-        let storages: Vec<_> = cf
-            .walk()
-            .filter(|e| !e.is_stream())
-            .map(|e| e.path().to_path_buf())
-            .collect();
-        for path in storages {
-            cf.set_created_time(&path, fixed_time()).expect("created");
-            cf.set_modified_time(&path, fixed_time()).expect("modified");
-        }
+        fix_storage_times(&mut cf);
         cf.flush().expect("flush");
         cf.into_inner().into_inner()
     }
 }
 
-/// The creation and modification time of every storage:
-/// 2022-06-01 00:00:00 UTC.
-pub(crate) fn fixed_time() -> std::time::SystemTime {
-    std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_654_041_600)
+/// Sets every storage's creation and modification time to 2022-06-01
+/// 00:00:00 UTC: cfb stamps the clock's time, which would change the
+/// bytes from one run to the next.
+pub(crate) fn fix_storage_times<F>(cf: &mut cfb::CompoundFile<F>)
+where
+    F: std::io::Read + std::io::Write + std::io::Seek,
+{
+    let time =
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_654_041_600);
+    let storages: Vec<_> = cf
+        .walk()
+        .filter(|e| !e.is_stream())
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for path in storages {
+        cf.set_created_time(&path, time).expect("created");
+        cf.set_modified_time(&path, time).expect("modified");
+    }
 }
 
 /// An `EQNOLEFILEHDR` announcing `mtef_len` bytes of MTEF.

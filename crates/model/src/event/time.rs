@@ -34,6 +34,18 @@ impl Timestamp {
         self.micros.div_euclid(1000)
     }
 
+    /// The moment of a UTC calendar date and clock time; `None` for an
+    /// impossible one (30 February, 25 o'clock).
+    pub fn from_utc(
+        (year, month, day): (i64, i64, i64),
+        (hour, minute, second): (i64, i64, i64),
+    ) -> Option<Timestamp> {
+        let days = days_from_civil(year, month, day)?;
+        let secs =
+            days.checked_mul(SECS_PER_DAY)? + clock(hour, minute, second)?;
+        secs.checked_mul(MICROS_PER_SEC).map(Self::from_micros)
+    }
+
     /// Parses an ISO-8601 date and time; `None` when it is not one.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let b = text.trim().as_bytes();
