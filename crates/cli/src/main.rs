@@ -28,6 +28,9 @@ enum Command {
     /// Investigate a folder of evidence from one or many organisations:
     /// incidents, campaigns, takeovers, attribution, reports.
     Investigate(commands::investigate::InvestigateArgs),
+    /// Serve the web UI and HTTP API: submit files, follow analyses,
+    /// browse and export cases (`serve token create NAME` first).
+    Serve(commands::serve::ServeArgs),
     /// Work with rule sets: lint Sigma rules.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
@@ -45,6 +48,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => commands::scan::exec(args),
         Command::Hunt(args) => commands::hunt::exec(args),
         Command::Investigate(args) => commands::investigate::exec(args),
+        Command::Serve(args) => commands::serve::exec(args),
         Command::Rules(cmd) => commands::rules::exec(cmd),
     };
     match result {

@@ -1,3 +1,4 @@
+use std::sync::Arc;
 use std::time::Duration;
 
 use counterspy_forensics::{Forensics, Policy};
@@ -101,17 +102,22 @@ impl EngineBuilder {
             analysis: self.analysis,
             forensics: Forensics::new(&self.policy),
             limits: self.limits,
-            rules: self.rules,
+            rules: self.rules.map(Arc::new),
         }
     }
 }
 
 /// Scans inputs into [`ScanReport`]s.
+///
+/// Cloning is cheap: the compiled YARA rules are shared, so a server
+/// keeps one engine per organisation's [`Policy`] (see
+/// [`with_policy`](Engine::with_policy)).
+#[derive(Clone)]
 pub struct Engine {
     pub(crate) analysis: Analysis,
     pub(crate) limits: Limits,
     pub(crate) forensics: Forensics,
-    rules: Option<RuleSet>,
+    rules: Option<Arc<RuleSet>>,
 }
 
 impl Engine {
@@ -122,13 +128,21 @@ impl Engine {
 
     /// The YARA rules in use, if any.
     pub fn rules(&self) -> Option<&RuleSet> {
-        self.rules.as_ref()
+        self.rules.as_deref()
     }
 
     /// Judges mail and lures by another organisation's policy from now
     /// on (`investigate` scans each organisation's evidence with its own).
     pub fn set_policy(&mut self, policy: &Policy) {
         self.forensics = Forensics::new(policy);
+    }
+
+    /// A copy of this engine (same rules, limits and analysis) that
+    /// judges by `policy`.
+    pub fn with_policy(&self, policy: &Policy) -> Engine {
+        let mut engine = self.clone();
+        engine.set_policy(policy);
+        engine
     }
 
     /// How much is done per object.
@@ -141,7 +155,7 @@ impl Engine {
         if self.analysis == Analysis::ParseOnly {
             return None;
         }
-        let mut scanner = ObjectScanner::new(self.rules.as_ref()?);
+        let mut scanner = ObjectScanner::new(self.rules.as_deref()?);
         scanner.set_timeout(self.limits.object_timeout());
         Some(scanner)
     }
@@ -192,7 +206,10 @@ impl Engine {
     }
 }
 
-fn error_report(input: &str, error: &crate::InputError) -> ScanReport {
+pub(crate) fn error_report(
+    input: &str,
+    error: &crate::InputError,
+) -> ScanReport {
     ScanReport {
         input: input.to_string(),
         verdict: counterspy_model::Verdict::Clean,

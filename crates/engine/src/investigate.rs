@@ -8,18 +8,14 @@
 //! the Sigma rules; everything else is scanned with the organisation's
 //! policy (protected domains, internal terms) from `case.toml`.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::Read;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use counterspy_correlate::{CaseBuilder, CaseConfig, OrgConfig, Settings};
-use counterspy_events::EVTX_MAGIC;
-use counterspy_model::case::{EvidenceFile, EvidenceKind};
-use counterspy_model::{Case, Event, Timestamp};
-use sha2::{Digest, Sha256};
+use counterspy_model::{Case, ScanReport};
 
-use crate::{Engine, Hunter, Input, Policy};
+use crate::evidence::{EvidencePath, hunt_logs, is_event_log, scan_files};
+use crate::{Engine, Hunter, Policy};
 
 /// Fields kept in a detection's details for correlation.
 pub const INVESTIGATE_DETAILS: usize = 40;
@@ -108,8 +104,8 @@ pub fn investigate(
     let mut builder = CaseBuilder::new(config, settings);
     for (org, files) in &orgs {
         progress.organisation(org, files.scan.len() + files.logs.len());
-        let policy = policy(org_configs.iter().find(|o| &o.id == org));
-        engine.set_policy(&policy);
+        let config = org_configs.iter().find(|o| &o.id == org);
+        engine.set_policy(&config.map(org_policy).unwrap_or_default());
         scan_org(
             dir,
             org,
@@ -133,13 +129,14 @@ pub fn investigate(
     Ok((case, stats))
 }
 
-fn policy(org: Option<&OrgConfig>) -> Policy {
-    let mut p = Policy::default();
-    if let Some(o) = org {
-        p.protected_domains = o.protected_domains.clone();
-        p.internal_terms = o.internal_terms.clone();
+/// The mail and lure policy of an organisation of `case.toml`: its
+/// protected domains and internal terms.
+pub fn org_policy(org: &OrgConfig) -> Policy {
+    Policy {
+        protected_domains: org.protected_domains.clone(),
+        internal_terms: org.internal_terms.clone(),
+        ..Policy::default()
     }
-    p
 }
 
 /// The evidence files of each organisation, by organisation id.
@@ -186,32 +183,19 @@ fn classify(path: PathBuf, files: &mut OrgFiles) {
     }
 }
 
-/// EVTX by magic or extension; JSON lines by their first byte or name.
-fn is_event_log(path: &Path) -> bool {
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    let mut head = [0u8; 64];
-    let n = std::fs::File::open(path)
-        .and_then(|mut f| f.read(&mut head))
-        .unwrap_or(0);
-    let head = &head[..n];
-    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
-    let json = head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    head.starts_with(EVTX_MAGIC)
-        || ext == "evtx"
-        || json
-            && ["json", "jsonl", "ndjson", "log", ""].contains(&ext.as_str())
-}
-
 fn relative(dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(dir).unwrap_or(path);
     rel.components()
         .map(|c| c.as_os_str().to_string_lossy())
         .collect::<Vec<_>>()
         .join("/")
+}
+
+fn shown(dir: &Path, paths: &[PathBuf]) -> Vec<EvidencePath> {
+    paths
+        .iter()
+        .map(|p| EvidencePath { path: p.clone(), shown: relative(dir, p) })
+        .collect()
 }
 
 fn scan_org(
@@ -223,46 +207,14 @@ fn scan_org(
     progress: &dyn InvestigateProgress,
     stats: &mut InvestigateStats,
 ) {
-    let inputs: Vec<Input> = paths.iter().cloned().map(Input::file).collect();
-    let reports = engine.scan_inputs(inputs, |_| progress.file_done());
-    for (path, report) in paths.iter().zip(&reports) {
-        let root = report.objects.first();
-        let sha256 = match root.and_then(|o| o.hashes.as_ref()) {
-            Some(h) => h.sha256.clone(),
-            None => file_sha256(path),
-        };
+    let files = shown(dir, paths);
+    let done = |_: &ScanReport| progress.file_done();
+    for (file, report) in scan_files(engine, org, &files, &done) {
         stats.files += 1;
         stats.errors += u64::from(report.error.is_some());
-        let file = EvidenceFile {
-            org: org.to_string(),
-            path: relative(dir, path),
-            kind: EvidenceKind::File,
-            size: root.map_or(0, |o| o.size),
-            sha256,
-            verdict: Some(report.verdict),
-            events: None,
-            error: report.error.clone(),
-        };
-        builder.add_scan(file, report);
+        builder.add_scan(file, &report);
     }
 }
-
-fn file_sha256(path: &Path) -> String {
-    let mut hasher = Sha256::new();
-    if let Ok(mut f) = std::fs::File::open(path) {
-        let mut buf = vec![0u8; 1 << 16];
-        while let Ok(n) = f.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            hasher.update(&buf[..n]);
-        }
-    }
-    hex::encode(hasher.finalize())
-}
-
-/// The first time each program ran, from process-creation events.
-type Programs = HashMap<(Option<String>, Option<String>), Timestamp>;
 
 fn hunt_org(
     dir: &Path,
@@ -276,75 +228,32 @@ fn hunt_org(
     if paths.is_empty() {
         return Ok(());
     }
-    let programs: Mutex<Programs> = Mutex::new(HashMap::new());
-    let observe = |event: &Event| observe_program(event, &programs);
-    let hunt = hunter
-        .run_observed(paths, &|n| progress.events(n), &observe)
-        .map_err(|source| InvestigateError::Hunt {
-        org: org.to_string(),
-        source,
-    })?;
-    let failed: HashMap<String, String> = hunt
-        .stats
-        .files_failed
-        .iter()
-        .map(|(p, why)| (p.display().to_string(), why.clone()))
-        .collect();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for path in paths {
-        let shown = path.display().to_string();
-        let file = EvidenceFile {
-            org: org.to_string(),
-            path: relative(dir, path),
-            kind: EvidenceKind::EventLog,
-            size: std::fs::metadata(path).map_or(0, |m| m.len()),
-            sha256: file_sha256(path),
-            verdict: None,
-            events: None,
-            error: failed.get(&shown).cloned(),
-        };
-        index.insert(shown, builder.add_log(file));
-    }
+    let files = shown(dir, paths);
+    let batch =
+        hunt_logs(hunter, org, &files, &|n| progress.events(n)).map_err(
+            |source| InvestigateError::Hunt { org: org.to_string(), source },
+        )?;
+    let read = &batch.stats;
     stats.logs += paths.len();
-    stats.events += hunt.stats.records;
-    stats.errors += hunt.stats.bad_records
-        + hunt.stats.bad_chunks
-        + hunt.stats.bad_lines
-        + hunt.stats.files_failed.len() as u64;
-    stats.detections += hunt.detections.len();
-    for d in hunt.detections {
-        if let Some(&evidence) =
-            source_file(&d.source).and_then(|f| index.get(f))
-        {
+    stats.events += read.records;
+    stats.errors += read.bad_records
+        + read.bad_chunks
+        + read.bad_lines
+        + read.files_failed.len() as u64;
+    for (file, detections) in batch.logs {
+        stats.detections += detections.len();
+        let evidence = builder.add_log(file);
+        for d in detections {
             builder.add_detection(evidence, d);
         }
     }
-    let programs = programs.into_inner().unwrap_or_else(|e| e.into_inner());
-    for ((image, hash), time) in programs {
-        builder.observe_program(org, time, image.as_deref(), hash.as_deref());
+    for p in batch.programs {
+        builder.observe_program(
+            org,
+            p.time,
+            p.image.as_deref(),
+            p.hashes.as_deref(),
+        );
     }
     Ok(())
-}
-
-/// The file part of a detection's source (`file#record=N`, `file:line`).
-fn source_file(source: &str) -> Option<&str> {
-    if let Some((file, _)) = source.rsplit_once("#record=") {
-        return Some(file);
-    }
-    source.rsplit_once(':').map(|(file, _)| file)
-}
-
-fn observe_program(event: &Event, programs: &Mutex<Programs>) {
-    let id = event.event_id();
-    let sysmon = event.channel().is_some_and(|c| c.contains("Sysmon"));
-    let start = (sysmon && id == Some(1)) || id == Some(4688);
-    let Some(time) = event.timestamp().filter(|_| start) else { return };
-    let text = |name: &str| event.get(name).map(|v| v.to_text().into_owned());
-    let image = text("Image").or_else(|| text("NewProcessName"));
-    let hash = text("Hashes");
-    let mut map = programs.lock().unwrap_or_else(|e| e.into_inner());
-    let slot = map.entry((image, hash)).or_insert(time);
-    if time < *slot {
-        *slot = time;
-    }
 }

@@ -31,6 +31,7 @@ mod analyze;
 mod bundle;
 mod dispatch;
 mod engine;
+mod evidence;
 mod hashing;
 mod hunt;
 mod inputs;
@@ -39,9 +40,13 @@ mod tree;
 
 pub use counterspy_forensics::Policy;
 pub use engine::{Analysis, Engine, EngineBuilder, Limits};
+pub use evidence::{
+    Analysed, EvidencePath, LogBatch, ProgramRun, analyse_file, hunt_logs,
+    is_event_log, scan_files,
+};
 pub use hunt::{Hunt, Hunter, HunterBuilder, SampleCheck, check_rule_samples};
 pub use inputs::{Input, InputError, collect_inputs};
 pub use investigate::{
     INVESTIGATE_DETAILS, InvestigateError, InvestigateProgress,
-    InvestigateStats, investigate,
+    InvestigateStats, investigate, org_policy,
 };

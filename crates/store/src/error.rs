@@ -138,4 +138,46 @@ pub enum Error {
         /// What SQLite said.
         source: rusqlite::Error,
     },
+    /// Reading rows of a table outside the cases (`submissions`,
+    /// `tokens`, `sessions`) failed (corruption, a value that does not
+    /// decode).
+    #[error("cannot read {rows} from table {table}")]
+    ReadRows {
+        /// The table.
+        table: &'static str,
+        /// Which rows: `submission "…"`, `the tokens`.
+        rows: String,
+        /// What SQLite or the decoder said.
+        source: rusqlite::Error,
+    },
+    /// Writing rows of a table outside the cases (`submissions`,
+    /// `tokens`, `sessions`) failed (a value too large for SQLite, a
+    /// read-only or full disk, corruption).
+    #[error("cannot write {rows} to table {table}")]
+    WriteRows {
+        /// The table.
+        table: &'static str,
+        /// Which rows: `submission "…"`, `token "…"`.
+        rows: String,
+        /// What SQLite or the encoder said.
+        source: rusqlite::Error,
+    },
+    /// A new row whose unique key is taken: a submission id, a token
+    /// name or hash, a session hash.
+    #[error("table {table} already has a row with {column} {value:?}")]
+    Duplicate {
+        /// The table.
+        table: &'static str,
+        /// The unique column.
+        column: &'static str,
+        /// The value taken.
+        value: String,
+    },
+    /// A session was added for a token that is not in the database
+    /// (revoked meanwhile, say).
+    #[error("table tokens has no token with id {id} for a session")]
+    UnknownToken {
+        /// The token id the session named.
+        id: i64,
+    },
 }

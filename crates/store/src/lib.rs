@@ -5,7 +5,9 @@
 //! list, load and query the cases. The operations are the [`Store`]
 //! trait; [`SqliteStore`] implements it on one SQLite file, and a
 //! PostgreSQL backend can sit behind the same trait when many machines
-//! share a database.
+//! share a database. The same file keeps what the server needs to
+//! survive a restart: its queue of uploaded files ([`Submissions`]) and
+//! its API tokens and browser sessions ([`Credentials`]).
 //!
 //! ```
 //! use counterspy_model::Case;
@@ -37,9 +39,9 @@
 //!   and the table; a file that is not a database, or is corrupt, is an
 //!   error, never a panic.
 //!
-//! # Schema (version 1)
+//! # Schema (version 2)
 //!
-//! Every table but `cases` is keyed by `(case_id, idx)`, `idx` being the
+//! Every table of a case but `cases` is keyed by `(case_id, idx)`, `idx` being the
 //! row's index in the case's vector, and references `cases (id)` with
 //! `ON DELETE CASCADE` (`PRAGMA foreign_keys = ON`), so a case goes with
 //! all its rows. Indices into the case held as columns (an activity's
@@ -64,6 +66,9 @@
 //! | `incidents` | `id`, `org`, `title`, `severity`, `first_time`, `last_time`, `campaign`, `hosts` / `users` / `activities` JSON, `kill_chain` JSON | `id` |
 //! | `campaigns` | `id`, `name`, `first_time`, `last_time`, `actor` (the attributed name, for queries; derived), `incidents` / `orgs` / `techniques` JSON, `links` JSON, `attribution` JSON | `id` |
 //! | `takeovers` | `kind`, `org`, `host`, `technique`, `severity`, `summary`, `first_time`, `last_time`, `incident`, `hosts` / `evidence` / `activities` JSON | |
+//! | `submissions` | `seq` (row id, the order of arrival), `id` (unique), `case_key`, `org`, `name`, `kind`, `size`, `sha256`, `submitter`, `received`, `status`, `verdict`, `error`, `started`, `finished`, `attempts`, `completions`, `result` JSON | `(case_key, status)`, `(status, seq)` |
+//! | `tokens` | `id`, `name` (unique), `hash` (unique), `created` | |
+//! | `sessions` | `hash`, `token` (→ `tokens (id)`, cascading), `csrf`, `expires` | `token` |
 //!
 //! `entity_activity` holds both [`Activity::entities`] and
 //! [`Entity::activities`]: one row per pair either side lists, with its
@@ -71,11 +76,38 @@
 //! lists are usually inverse, but the model does not promise it, and
 //! each has its own order.
 //!
+//! The last three tables are the server's and stand apart from the
+//! cases: a submission names its case by key (the case may not be saved
+//! yet), so deleting a case leaves its submissions.
+//!
 //! The schema version is `PRAGMA user_version`. Opening runs the
 //! migration steps from the file's version up to this build's in one
-//! transaction (version 0, an empty file, gets the whole schema), and
-//! refuses a newer version with [`Error::NewerSchema`] rather than
+//! transaction (version 0, an empty file, gets the whole schema; version
+//! 1, the cases alone, gains the server's tables and keeps its cases),
+//! and refuses a newer version with [`Error::NewerSchema`] rather than
 //! guessing at it.
+//!
+//! # Submissions
+//!
+//! A file uploaded to `counterspy serve` is a [`Submission`], a job that
+//! goes `queued` → `running` → `done` or `failed`
+//! ([`SubmissionStatus`]). Every change is one conditional `UPDATE`:
+//! [`start_submission`](Submissions::start_submission) takes a queued or
+//! running job (running again after a crash, counting `attempts`), and
+//! [`finish_submission`](Submissions::finish_submission) finishes only a
+//! running one, so a job completes exactly once (`completions` goes from
+//! 0 to 1 and stays) however often a crash makes it run. After a restart,
+//! [`unfinished_submissions`](Submissions::unfinished_submissions) lists
+//! the jobs to run again. A done job's result is JSON text the store
+//! keeps without reading.
+//!
+//! # Tokens and sessions
+//!
+//! Only hashes are stored: a token's or a session's secret is hashed by
+//! the caller (hex SHA-256) and looked up by its hash, so the file gives
+//! no secret away. A session belongs to a token and goes with it when
+//! the token is revoked; an expired session is never returned, and is
+//! deleted when looked up.
 //!
 //! # Design decisions
 //!
@@ -112,10 +144,17 @@
 //! [`Entity::activities`]: counterspy_model::case::Entity::activities
 #![deny(missing_docs)]
 
+mod credentials;
 mod error;
 mod sqlite;
 mod store;
+mod submissions;
 
+pub use credentials::{Credentials, SessionInfo, TokenInfo};
 pub use error::{Error, Result};
 pub use sqlite::{SqliteStore, TABLES};
-pub use store::{ActivityFilter, CaseInfo, Store, case_time};
+pub use store::{ActivityFilter, ActivitySource, CaseInfo, Store, case_time};
+pub use submissions::{
+    NewSubmission, Outcome, Submission, SubmissionFilter, SubmissionStatus,
+    Submissions,
+};

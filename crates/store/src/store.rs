@@ -118,10 +118,11 @@ pub fn case_time(case: &Case) -> Option<Timestamp> {
 ///
 /// ```
 /// use counterspy_model::Severity;
-/// use counterspy_store::ActivityFilter;
+/// use counterspy_store::{ActivityFilter, ActivitySource};
 /// let filter = ActivityFilter::default()
 ///     .org("zenit")
 ///     .min_severity(Severity::High)
+///     .source(ActivitySource::Detection)
 ///     .page(0, 50);
 /// assert_eq!(filter.limit, Some(50));
 /// ```
@@ -134,6 +135,8 @@ pub struct ActivityFilter {
     pub incident: Option<String>,
     /// Only this severe or worse.
     pub min_severity: Option<Severity>,
+    /// Only findings, or only detections.
+    pub source: Option<ActivitySource>,
     /// At most this many.
     pub limit: Option<usize>,
     /// Skip this many first.
@@ -159,10 +162,40 @@ impl ActivityFilter {
         self
     }
 
+    /// Only the activities from `source`: findings or detections.
+    pub fn source(mut self, source: ActivitySource) -> Self {
+        self.source = Some(source);
+        self
+    }
+
     /// Skips `offset` activities and returns at most `limit`.
     pub fn page(mut self, offset: usize, limit: usize) -> Self {
         self.offset = offset;
         self.limit = Some(limit);
         self
     }
+}
+
+/// Where an activity comes from ([`ActivityKind`]): the
+/// `activities.source` column.
+///
+/// [`ActivityKind`]: counterspy_model::case::ActivityKind
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActivitySource {
+    /// A scanner's finding in a file.
+    Finding,
+    /// A Sigma rule's detection in an event log.
+    Detection,
 }

@@ -102,12 +102,16 @@ pub(crate) fn exec(args: InvestigateArgs) -> anyhow::Result<Outcome> {
 
 fn case_config(args: &InvestigateArgs) -> anyhow::Result<CaseConfig> {
     let default = args.dir.join("case.toml");
-    let path = match &args.case {
-        Some(p) => p.clone(),
-        None if default.is_file() => default,
-        None => return Ok(CaseConfig::default()),
-    };
-    let text = std::fs::read_to_string(&path)
+    match &args.case {
+        Some(p) => read_case_config(p),
+        None if default.is_file() => read_case_config(&default),
+        None => Ok(CaseConfig::default()),
+    }
+}
+
+/// Reads a `case.toml`.
+pub(crate) fn read_case_config(path: &Path) -> anyhow::Result<CaseConfig> {
+    let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading case file {}", path.display()))?;
     CaseConfig::from_toml(&text)
         .with_context(|| format!("in {}", path.display()))
@@ -116,8 +120,15 @@ fn case_config(args: &InvestigateArgs) -> anyhow::Result<CaseConfig> {
 fn engine(
     args: &InvestigateArgs,
 ) -> anyhow::Result<counterspy_engine::Engine> {
+    engine_with_yara(&args.yara)
+}
+
+/// An engine with the starter YARA rules and those in `dirs`.
+pub(crate) fn engine_with_yara(
+    dirs: &[PathBuf],
+) -> anyhow::Result<counterspy_engine::Engine> {
     let mut yara = RuleSetBuilder::new().with_starter_rules();
-    for dir in &args.yara {
+    for dir in dirs {
         yara.add_dir(dir)
             .with_context(|| format!("loading YARA rules from {dir:?}"))?;
     }

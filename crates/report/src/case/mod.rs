@@ -103,13 +103,21 @@ use counterspy_model::Case;
 
 pub use jsonl::jsonl;
 
-use page::Section;
+pub use page::{SCRIPT, STYLE, Section};
 
 /// The case as one self-contained HTML page (see the
 /// [module docs](self)). Technique and tactic names come from
 /// `catalogue`.
 pub fn html(case: &Case, catalogue: &Catalogue) -> String {
-    let sections = [
+    page::render(case, &sections(case, catalogue))
+}
+
+/// The report's sections, in order, for pages that wrap them in their
+/// own document (`counterspy serve`'s case page): each body is escaped
+/// HTML that needs [`STYLE`] and reads without a script; [`SCRIPT`] adds
+/// the filter boxes.
+pub fn sections(case: &Case, catalogue: &Catalogue) -> Vec<Section> {
+    vec![
         Section {
             id: "summary",
             title: "Summary",
@@ -155,8 +163,7 @@ pub fn html(case: &Case, catalogue: &Catalogue) -> String {
             title: "Evidence index",
             body: tables::evidence(case),
         },
-    ];
-    page::render(case, &sections)
+    ]
 }
 
 #[cfg(test)]

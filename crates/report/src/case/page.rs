@@ -6,21 +6,22 @@ use sha2::{Digest, Sha256};
 
 use super::escape::{self, NAME, TEXT, esc};
 
-/// The stylesheet, inlined.
-const STYLE: &str = include_str!("style.css");
+/// The report's stylesheet (inlined in the page).
+pub const STYLE: &str = include_str!("style.css");
 
-/// The script: filter boxes above long tables. The page reads in full
-/// without it.
-const SCRIPT: &str = include_str!("script.js");
+/// The report's script: filter boxes above long tables. The page reads
+/// in full without it.
+pub const SCRIPT: &str = include_str!("script.js");
 
 /// One section of the report.
-pub(crate) struct Section {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section {
     /// The element id (stable: tests and links use it).
-    pub(crate) id: &'static str,
-    /// The heading.
-    pub(crate) title: &'static str,
+    pub id: &'static str,
+    /// The heading, HTML.
+    pub title: &'static str,
     /// The body, HTML.
-    pub(crate) body: String,
+    pub body: String,
 }
 
 /// The whole page.

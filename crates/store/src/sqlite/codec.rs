@@ -55,6 +55,17 @@ pub(crate) fn time(
     Ok(row.get::<_, Option<i64>>(i)?.map(Timestamp::from_micros))
 }
 
+/// A time column that is never null.
+pub(crate) fn instant(row: &Row<'_>, i: usize) -> rusqlite::Result<Timestamp> {
+    Ok(Timestamp::from_micros(row.get(i)?))
+}
+
+/// The serde name of a unit enum variant, as a bound parameter: an
+/// error is SQLite's conversion error.
+pub(crate) fn param<T: Serialize>(value: &T) -> rusqlite::Result<String> {
+    name(value).map_err(|e| rusqlite::Error::ToSqlConversionFailure(e.into()))
+}
+
 /// An enum column, by serde name.
 pub(crate) fn variant<T: DeserializeOwned>(
     row: &Row<'_>,

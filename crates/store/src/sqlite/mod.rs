@@ -1,11 +1,14 @@
 //! The SQLite backend.
 
 mod codec;
+mod credentials;
 mod links;
 mod load;
 mod query;
 mod save;
 mod schema;
+mod submissions;
+mod table;
 mod validate;
 
 use std::path::{Path, PathBuf};

@@ -6,6 +6,7 @@
 use counterspy_model::case::{Activity, Entity, EntityKind};
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
+use serde::Serialize;
 
 use super::codec::{json, name, opt_variant, rank, severity, time, variant};
 use super::links::{attach_activities, attach_entities};
@@ -26,7 +27,7 @@ impl Reader<'_> {
         &self,
         filter: &ActivityFilter,
     ) -> Result<Vec<Activity>> {
-        let (sql, params) = self.activity_query(filter);
+        let (sql, params) = self.activity_query(filter)?;
         let mut activities =
             self.rows("activities", &sql, params_from_iter(params), |r| {
                 Ok(Activity {
@@ -51,7 +52,10 @@ impl Reader<'_> {
         Ok(activities)
     }
 
-    fn activity_query(&self, filter: &ActivityFilter) -> (String, Vec<Value>) {
+    fn activity_query(
+        &self,
+        filter: &ActivityFilter,
+    ) -> Result<(String, Vec<Value>)> {
         let mut sql = String::from(ACTIVITIES);
         let mut params = vec![Value::Integer(self.case)];
         let mut and = |clause: &str, value: Value| {
@@ -67,11 +71,15 @@ impl Reader<'_> {
         if let Some(min) = filter.min_severity {
             and(" AND severity >= ?", Value::Integer(rank(min)));
         }
+        if let Some(source) = filter.source {
+            let source = self.encode("activities", &source)?;
+            and(" AND source = ?", Value::Text(source));
+        }
         let limit = filter.limit.and_then(|l| i64::try_from(l).ok());
         and(" ORDER BY idx LIMIT ?", Value::Integer(limit.unwrap_or(-1)));
         let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
         and(" OFFSET ?", Value::Integer(offset));
-        (sql, params)
+        Ok((sql, params))
     }
 
     /// The entities, all or of one kind, by id, with their activities.
@@ -107,16 +115,25 @@ impl Reader<'_> {
         let mut sql = String::from(ENTITIES);
         let mut params = vec![Value::Integer(self.case)];
         if let Some(kind) = kind {
-            let kind = name(&kind).map_err(|source| Error::Encode {
-                key: self.key.into(),
-                table: "entities",
-                source,
-            })?;
+            let kind = self.encode("entities", &kind)?;
             sql.push_str(" AND kind = ?");
             params.push(Value::Text(kind));
         }
         sql.push_str(" ORDER BY idx");
         Ok((sql, params))
+    }
+
+    /// The serde name of `value`, a filter on `table`.
+    fn encode<T: Serialize>(
+        &self,
+        table: &'static str,
+        value: &T,
+    ) -> Result<String> {
+        name(value).map_err(|source| Error::Encode {
+            key: self.key.into(),
+            table,
+            source,
+        })
     }
 
     /// `(owner, member)` link rows for owners in `range`, in the owner's

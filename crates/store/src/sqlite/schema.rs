@@ -8,7 +8,7 @@ use rusqlite::{Connection, TransactionBehavior};
 use crate::{Error, Result};
 
 /// The schema version this build writes and reads.
-pub(crate) const VERSION: i64 = 1;
+pub(crate) const VERSION: i64 = 2;
 
 /// Version 1: every table of a case, keyed by the case's row id and the
 /// row's index in the case's vector, deleted with its case. JSON columns
@@ -168,8 +168,54 @@ CREATE TABLE takeovers (
 ) STRICT;
 ";
 
-/// The tables of the schema, parents before children (the order a save
-/// writes them in).
+/// Version 2: the web server's tables, beside the cases. `submissions`
+/// is the job queue of uploaded files, ordered by `seq` (the row id,
+/// never reused); `case_key` names a case that may not be saved yet, so
+/// it is no foreign key. `tokens` and `sessions` hold hashes of secrets,
+/// never the secrets; a token's sessions go with it.
+const V2: &str = "
+CREATE TABLE submissions (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT NOT NULL UNIQUE,
+    case_key    TEXT NOT NULL,
+    org         TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    sha256      TEXT NOT NULL,
+    submitter   TEXT NOT NULL,
+    received    INTEGER NOT NULL,
+    status      TEXT NOT NULL
+                CHECK (status IN ('queued', 'running', 'done', 'failed')),
+    verdict     TEXT,
+    error       TEXT,
+    started     INTEGER,
+    finished    INTEGER,
+    attempts    INTEGER NOT NULL DEFAULT 0,
+    completions INTEGER NOT NULL DEFAULT 0,
+    result      TEXT
+) STRICT;
+CREATE INDEX submissions_case ON submissions (case_key, status);
+CREATE INDEX submissions_status ON submissions (status, seq);
+
+CREATE TABLE tokens (
+    id      INTEGER PRIMARY KEY,
+    name    TEXT NOT NULL UNIQUE,
+    hash    TEXT NOT NULL UNIQUE,
+    created INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+    hash    TEXT PRIMARY KEY NOT NULL,
+    token   INTEGER NOT NULL REFERENCES tokens (id) ON DELETE CASCADE,
+    csrf    TEXT NOT NULL,
+    expires INTEGER NOT NULL
+) STRICT;
+CREATE INDEX sessions_token ON sessions (token);
+";
+
+/// The tables of the schema: a case's, parents before children (the
+/// order a save writes them in), then the web server's.
 pub const TABLES: &[&str] = &[
     "cases",
     "organisations",
@@ -181,6 +227,9 @@ pub const TABLES: &[&str] = &[
     "incidents",
     "campaigns",
     "takeovers",
+    "submissions",
+    "tokens",
+    "sessions",
 ];
 
 /// Brings the database at `path` to [`VERSION`], one step per version,
@@ -213,6 +262,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 fn step(conn: &Connection, to: i64) -> rusqlite::Result<()> {
     match to {
         1 => conn.execute_batch(V1),
+        2 => conn.execute_batch(V2),
         _ => Ok(()),
     }
 }
@@ -227,4 +277,89 @@ fn check_known(found: i64, path: &Path) -> Result<()> {
         return Ok(());
     }
     Err(Error::NewerSchema { path: path.into(), found, supported: VERSION })
+}
+
+#[cfg(test)]
+mod tests {
+    use counterspy_model::Timestamp;
+    use counterspy_model::case::EvidenceKind;
+    use counterspy_testkit::sample_case::sample_case;
+
+    use super::*;
+    use crate::sqlite::{SqliteStore, save};
+    use crate::{
+        Credentials, NewSubmission, Store, SubmissionStatus, Submissions,
+    };
+
+    /// A file as a build of schema version 1 left it, holding the sample
+    /// case under `sample`.
+    fn v1_file(path: &Path) {
+        let mut conn = Connection::open(path).unwrap();
+        conn.execute_batch(V1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        save::save(&mut conn, "sample", &sample_case(), None).unwrap();
+    }
+
+    /// The schema of the file at `path`, as SQLite keeps it.
+    fn schema(path: &Path) -> Vec<(String, Option<String>)> {
+        let conn = Connection::open(path).unwrap();
+        let sql = "SELECT name, sql FROM sqlite_schema ORDER BY name";
+        let mut stmt = conn.prepare(sql).unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)));
+        rows.unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    fn upload(id: &str) -> NewSubmission {
+        NewSubmission {
+            id: id.into(),
+            case_key: "sample".into(),
+            org: "zenit".into(),
+            name: "lure.eml".into(),
+            kind: EvidenceKind::File,
+            size: 2048,
+            sha256: "ab".repeat(32),
+            submitter: "ci".into(),
+            received: Timestamp::from_micros(7),
+        }
+    }
+
+    #[test]
+    fn a_version_1_file_is_upgraded_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v1.db");
+        v1_file(&path);
+        let mut store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.load_case("sample").unwrap(), Some(sample_case()));
+        store.add_submission(&upload("u1")).unwrap();
+        let at = Timestamp::from_micros(9);
+        let token = store.add_token("ci", &"1f".repeat(32), at).unwrap();
+        store.add_session("s1", token.id, "csrf", at).unwrap();
+        drop(store);
+
+        let conn = Connection::open(&path).unwrap();
+        assert_eq!(user_version(&conn, &path).unwrap(), VERSION);
+        drop(conn);
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.unfinished_submissions().unwrap(), ["u1"]);
+        assert_eq!(store.list_tokens().unwrap(), [token]);
+        let counts = store.submission_counts().unwrap();
+        assert_eq!(counts[0], (SubmissionStatus::Queued, 1));
+        assert_eq!(store.load_case("sample").unwrap(), Some(sample_case()));
+    }
+
+    #[test]
+    fn an_upgraded_file_has_the_schema_of_a_new_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let (old, new) =
+            (dir.path().join("old.db"), dir.path().join("new.db"));
+        v1_file(&old);
+        drop(SqliteStore::open(&old).unwrap());
+        drop(SqliteStore::open(&new).unwrap());
+        assert_eq!(schema(&old), schema(&new));
+        let names: Vec<String> =
+            schema(&new).into_iter().map(|(name, _)| name).collect();
+        for table in TABLES {
+            assert!(names.iter().any(|n| n == table), "{table}");
+        }
+    }
 }

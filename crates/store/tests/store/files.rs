@@ -70,14 +70,14 @@ fn a_newer_schema_version_is_refused() {
     let path = dir.path().join("cases.db");
     drop(SqliteStore::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.pragma_update(None, "user_version", 2).unwrap();
+    conn.pragma_update(None, "user_version", 3).unwrap();
     drop(conn);
     let err = open_err(&path);
     assert!(
-        matches!(err, Error::NewerSchema { found: 2, supported: 1, .. }),
+        matches!(err, Error::NewerSchema { found: 3, supported: 2, .. }),
         "{err:?}"
     );
-    assert!(err.to_string().contains("schema version 2"), "{err}");
+    assert!(err.to_string().contains("schema version 3"), "{err}");
 }
 
 #[test]

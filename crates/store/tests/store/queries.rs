@@ -2,7 +2,7 @@
 
 use counterspy_model::Severity;
 use counterspy_model::case::EntityKind;
-use counterspy_store::{ActivityFilter, Error, Store};
+use counterspy_store::{ActivityFilter, ActivitySource, Error, Store};
 use counterspy_testkit::sample_case::sample_case;
 
 use crate::common::store_with;
@@ -39,6 +39,20 @@ fn activity_filters() {
     let zenit_critical = f().org("zenit").min_severity(Severity::Critical);
     assert_eq!(ids(&store, &zenit_critical), [0, 2]);
     assert_eq!(ids(&store, &f().org("nobody")), [] as [usize; 0]);
+}
+
+#[test]
+fn activity_source_filter() {
+    let store = store_with("sample", &sample_case());
+    let f = ActivityFilter::default;
+    assert_eq!(ids(&store, &f().source(ActivitySource::Finding)), [0, 3]);
+    let detections = f().source(ActivitySource::Detection);
+    assert_eq!(ids(&store, &detections), [1, 2, 4]);
+    let zenit_findings = f().org("zenit").source(ActivitySource::Finding);
+    assert_eq!(ids(&store, &zenit_findings), [0]);
+    assert_eq!(ids(&store, &detections.page(1, 1)), [2]);
+    let json = serde_json::to_string(&ActivitySource::Detection).unwrap();
+    assert_eq!(json, "\"detection\"");
 }
 
 #[test]
