@@ -3,6 +3,7 @@
 mod hunt;
 mod investigate;
 mod scan;
+mod serve;
 
 use std::path::{Path, PathBuf};
 

@@ -110,6 +110,7 @@ fn head(key: &str, case: &Case) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"referrer\" content=\"no-referrer\">\n\
          <title>{} — counterspy</title>\n\
+         <link rel=\"icon\" href=\"data:,\">\n\
          <link rel=\"stylesheet\" href=\"/assets/report.css\">\n\
          <link rel=\"stylesheet\" href=\"/assets/app.css\">\n</head>\n\
          <body class=\"case-page\" data-case=\"{k}\">\n\
