@@ -7,14 +7,34 @@
 -- request()); past its share of SERVE_LOAD_REQUESTS a connection waits an
 -- hour instead, and the thread stops itself once every reserved request
 -- has its response. (request() itself is not counted: wrk calls it once
--- more on the first thread to check the script's request.)
+-- more on the first thread to check the script's request.) wrk's main
+-- thread sleeps for the whole -d regardless, so the last thread to stop
+-- sends wrk SIGINT (wrk's own "stop now"), which ends the run early; its
+-- duration is measured here, first request to last response, with
+-- LuaJIT's FFI (clock_gettime), since wrk's counts the wait too.
 --
 -- Environment: SERVE_LOAD_TOKEN (API token, required),
 -- SERVE_LOAD_REQUESTS (default 1000), SERVE_LOAD_THREADS (must equal
 -- wrk's -t, default 2), SERVE_LOAD_CASE (default "serve-load"),
--- SERVE_LOAD_RUN (a tag in every Message-ID, default os.time()).
+-- SERVE_LOAD_RUN (a tag in every Message-ID, default os.time()),
+-- SERVE_LOAD_DIR (an empty directory for the threads' "stopped" marks;
+-- without it wrk runs for the whole -d).
 --
 -- done() prints `serve-load KEY VALUE...` lines that the shell script reads.
+
+local ffi = require("ffi")
+ffi.cdef [[
+typedef struct { long tv_sec; long tv_nsec; } serve_load_timespec;
+int clock_gettime(int clock, serve_load_timespec *ts);
+int getpid(void);
+int kill(int pid, int sig);
+]]
+local timespec = ffi.new("serve_load_timespec")
+
+local function now_us()
+   ffi.C.clock_gettime(1, timespec) -- CLOCK_MONOTONIC: one clock for all threads
+   return tonumber(timespec.tv_sec) * 1e6 + tonumber(timespec.tv_nsec) / 1e3
+end
 
 local threads = {}
 
@@ -131,21 +151,14 @@ local function mail(n)
    return t.org, table.concat(h, "\n") .. "\n\n" .. string.format(t.body, n)
 end
 
--- Reserve the next request, or park the connection once the share is used.
-function delay()
-   if reserved < cap then
-      reserved = reserved + 1
-      counts.reserved = reserved
-      return 0
-   end
-   return 3600 * 1000
-end
-
 function request()
    -- wrk's check of the script calls request() before any delay(): that
    -- one is never sent, so it is not numbered.
    local k = made + 1
-   if reserved > 0 then made = k end
+   if reserved > 0 then
+      made = k
+      if not counts.first_us then counts.first_us = now_us() end
+   end
    -- Mails are numbered across threads: with 2, thread 1 sends 1, 3, 5, ...
    local n = (k - 1) * nthreads + tid
    local org, eml = mail(n)
@@ -175,22 +188,56 @@ function request()
    return wrk.format("POST", wrk.path, headers, body)
 end
 
+-- This thread is done: mark it, and when every thread is, wake wrk's
+-- main thread (a process-directed SIGINT goes to it, the group leader).
+local stopped = false
+local function finished()
+   if stopped then return end
+   stopped = true
+   wrk.thread:stop()
+   local dir = os.getenv("SERVE_LOAD_DIR")
+   if not dir then return end
+   local mark = io.open(string.format("%s/stopped.%d", dir, tid), "w")
+   if mark then mark:close() end
+   for i = 1, nthreads do
+      local f = io.open(string.format("%s/stopped.%d", dir, i), "r")
+      if not f then return end
+      f:close()
+   end
+   ffi.C.kill(ffi.C.getpid(), 2)
+end
+
+-- Reserve the next request, or park the connection once the share is used.
+function delay()
+   if reserved < cap then
+      reserved = reserved + 1
+      counts.reserved = reserved
+      return 0
+   end
+   if cap == 0 then finished() end -- more threads than requests
+   return 3600 * 1000
+end
+
 function response(status, headers, body)
    got = got + 1
    counts.got = got
+   counts.last_us = now_us()
    statuses[status] = (statuses[status] or 0) + 1
-   if got >= cap then
-      wrk.thread:stop()
+   if got == cap then
+      finished()
    end
 end
 
 -- Main state again.
 function done(summary, latency, requests)
    local reserved_all, got_all, by_status = 0, 0, {}
+   local first, last = math.huge, 0
    for _, thread in ipairs(threads) do
       local c = thread:get("counts")
       reserved_all = reserved_all + (c.reserved or 0)
       got_all = got_all + (c.got or 0)
+      first = math.min(first, c.first_us or math.huge)
+      last = math.max(last, c.last_us or 0)
       for status, n in pairs(thread:get("statuses")) do
          by_status[status] = (by_status[status] or 0) + n
       end
@@ -199,7 +246,9 @@ function done(summary, latency, requests)
    io.write(string.format("serve-load sent %d\n", reserved_all))
    io.write(string.format("serve-load responses %d\n", got_all))
    io.write(string.format("serve-load completed %d\n", summary.requests))
-   io.write(string.format("serve-load duration_us %d\n", summary.duration))
+   io.write(string.format("serve-load duration_us %d\n",
+      last > first and (last - first) or summary.duration))
+   io.write(string.format("serve-load wrk_duration_us %d\n", summary.duration))
    io.write(string.format("serve-load socket_errors %d %d %d %d\n",
       e.connect, e.read, e.write, e.timeout))
    for status, n in pairs(by_status) do

@@ -83,7 +83,8 @@ echo "load: $requests mails, $connections connections, $threads threads"
 
 export SERVE_LOAD_TOKEN="$token" SERVE_LOAD_REQUESTS="$requests" \
     SERVE_LOAD_THREADS="$threads" SERVE_LOAD_CASE="$case_key" \
-    SERVE_LOAD_RUN="$(date +%s)-$$"
+    SERVE_LOAD_RUN="$(date +%s)-$$" SERVE_LOAD_DIR="$work/wrk-marks"
+mkdir "$SERVE_LOAD_DIR"
 set +e
 wrk -t "$threads" -c "$connections" -d "${max_load}s" --timeout 120s --latency \
     -s bench/serve-load.lua "$base/api/submissions" >"$work/wrk.out" 2>&1
@@ -102,9 +103,11 @@ if ! kill -0 "$server_pid" 2>/dev/null; then
     echo "FAIL: the server is gone; its log:" >&2; tail -40 "$work/server.log" >&2
     status=1
 fi
-problems="$(grep -cE ' (ERROR|WARN) |panicked' "$work/server.log" || true)"
-echo "server log: $(wc -l <"$work/server.log") lines, $problems ERROR/WARN/panic"
+# tracing may colour its levels: strip the escapes before looking.
+sed 's/\x1b\[[0-9;]*m//g' "$work/server.log" >"$work/server.txt"
+problems="$(grep -cE '\b(ERROR|WARN)\b|panicked' "$work/server.txt" || true)"
+echo "server log: $(wc -l <"$work/server.txt") lines, $problems ERROR/WARN/panic"
 if [ "$problems" != 0 ]; then
-    grep -E ' (ERROR|WARN) |panicked' "$work/server.log" | head -10
+    grep -E '\b(ERROR|WARN)\b|panicked' "$work/server.txt" | head -10
 fi
 exit "$status"

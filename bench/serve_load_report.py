@@ -129,7 +129,7 @@ def main():
         last_finished = max(when(s["finished"]) for s in final)
         span = (last_finished - first_received).total_seconds()
         work_span = (last_finished - first_started).total_seconds()
-        rate = len(final) / span if span > 0 else float("inf")
+        rate = accepted / span if span > 0 else float("inf")
     verdicts = collections.Counter(s.get("verdict", "-") for s in rows if s["status"] == "done")
     attempts = collections.Counter(s["attempts"] for s in rows)
 

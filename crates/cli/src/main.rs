@@ -31,6 +31,10 @@ enum Command {
     /// Serve the web UI and HTTP API: submit files, follow analyses,
     /// browse and export cases (`serve token create NAME` first).
     Serve(commands::serve::ServeArgs),
+    /// Analyse work from NATS JetStream: scaled-out scan and hunt.
+    Worker(commands::worker::WorkerArgs),
+    /// Publish files to NATS JetStream for the workers.
+    Submit(commands::worker::SubmitArgs),
     /// Work with rule sets: lint Sigma rules.
     #[command(subcommand)]
     Rules(commands::rules::RulesCommand),
@@ -49,6 +53,8 @@ fn main() -> ExitCode {
         Command::Hunt(args) => commands::hunt::exec(args),
         Command::Investigate(args) => commands::investigate::exec(args),
         Command::Serve(args) => commands::serve::exec(args),
+        Command::Worker(args) => commands::worker::exec_worker(args),
+        Command::Submit(args) => commands::worker::exec_submit(args),
         Command::Rules(cmd) => commands::rules::exec(cmd),
     };
     match result {

@@ -28,6 +28,7 @@
 #![deny(missing_docs)]
 
 mod analyze;
+mod analyzer;
 mod bundle;
 mod dispatch;
 mod engine;
@@ -38,6 +39,7 @@ mod inputs;
 mod investigate;
 mod tree;
 
+pub use analyzer::Analyzer;
 pub use counterspy_forensics::Policy;
 pub use engine::{Analysis, Engine, EngineBuilder, Limits};
 pub use evidence::{

@@ -68,7 +68,6 @@
 //!   cannot drift apart.
 #![deny(missing_docs)]
 
-mod analysis;
 pub mod auth;
 mod config;
 mod db;
@@ -85,8 +84,8 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 
-pub use analysis::Analyzer;
 pub use config::ServerConfig;
+pub use counterspy_engine::Analyzer;
 pub use db::{Db, now};
 pub use error::{AppError, AppResult};
 pub use metrics::Metrics;

@@ -6,11 +6,11 @@ use std::sync::{Arc, Mutex};
 use counterspy_store::SqliteStore;
 use tokio::sync::Notify;
 
-use crate::analysis::Analyzer;
 use crate::config::ServerConfig;
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::queue::Queue;
+use counterspy_engine::Analyzer;
 
 /// The server's state; clones share it.
 #[derive(Clone)]

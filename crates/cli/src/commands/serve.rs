@@ -129,12 +129,7 @@ fn token(
 }
 
 fn serve(args: ServeArgs, store: SqliteStore) -> anyhow::Result<Outcome> {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+    init_logging();
     let case = match &args.case {
         Some(path) => read_case_config(path)?,
         None => CaseConfig::default(),
@@ -190,7 +185,18 @@ async fn run(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn shutdown() {
+/// Logs to standard error, `RUST_LOG` or `info`.
+pub(crate) fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub(crate) async fn shutdown() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

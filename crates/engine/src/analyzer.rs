@@ -1,14 +1,15 @@
-//! [`Analyzer`]: what the server runs on a submission (scan or hunt,
-//! with its organisation's policy) and how stored results become a
-//! case (the same correlation as `counterspy investigate`).
+//! [`Analyzer`]: what `counterspy serve` and the workers run on one
+//! submitted file (scan or hunt, with its organisation's policy) and how
+//! stored results become a case (the same correlation as
+//! [`investigate`](crate::investigate())).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use counterspy_correlate::{CaseBuilder, CaseConfig, OrgConfig, Settings};
-use counterspy_engine::{
+use crate::{
     Analysed, Engine, EvidencePath, Hunter, analyse_file, org_policy,
 };
+use counterspy_correlate::{CaseBuilder, CaseConfig, OrgConfig, Settings};
 use counterspy_events::EventsError;
 use counterspy_intel::Catalogue;
 use counterspy_model::Case;

@@ -1,0 +1,74 @@
+//! `counterspy worker`: the analyses of `scan`, `hunt` and `serve`,
+//! scaled out over many machines on NATS JetStream.
+//!
+//! Publishers ([`Submitter`]: `counterspy submit`) put files and event
+//! batches on the work-queue stream; any number of [`Worker`]s share its
+//! durable pull consumer, analyse each item with the same
+//! [`Analyzer`](counterspy_engine::Analyzer) as `serve`, publish the
+//! result to the results stream and write it to the store; [`results`]
+//! reads a case's results back for correlation. Streams and subjects:
+//! [`subjects`]. Delivery and idempotency: [`worker`].
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use counterspy_worker::{Submitter, Topology, connect};
+//! let js = connect("nats://127.0.0.1:4222").await?;
+//! let submitter = Submitter::new(js, Topology::default()).await?;
+//! let id = submitter
+//!     .file("kbzenit", "demo", "mail.eml", std::fs::read("mail.eml")?)
+//!     .await?;
+//! println!("queued {id}");
+//! # Ok(()) }
+//! ```
+//!
+//! # Guarantees
+//!
+//! - At-least-once delivery with explicit acks; a message is acked only
+//!   after its result is confirmed by JetStream and stored.
+//! - Results are idempotent by work id (the SHA-256 of kind,
+//!   organisation, case, name and content): JetStream drops a duplicate
+//!   publish within its window, and the store keeps the first result of
+//!   an id, so a redelivered or re-submitted message never makes a
+//!   second finding.
+//! - Redelivery is bounded ([`Topology::max_deliver`]); a poison message
+//!   lands on `cs.dead.<reason>` with a `Cs-Reason` header.
+//! - A worker told to stop finishes, publishes and acks what it holds.
+//!
+//! # Design decisions
+//!
+//! - **JetStream, not our own broker.** Durable replicated streams,
+//!   work-queue retention, pull consumers shared by any number of
+//!   workers, an object store for large payloads and clustering come
+//!   with one Debian package (`nats-server`) and the official Rust
+//!   client (`async-nats`).
+//! - **Fetch a few at a time.** Workers fetch as many messages as they
+//!   analyse at once, so nothing waits fetched-but-idle on a worker that
+//!   dies; in-progress acks cover long analyses.
+#![deny(missing_docs)]
+
+mod envelope;
+mod error;
+pub mod results;
+mod setup;
+pub mod subjects;
+mod submit;
+pub mod worker;
+
+pub use envelope::{Work, WorkKind, header, sha256};
+pub use error::{Result, WorkerError};
+pub use setup::{Topology, ensure};
+pub use submit::Submitter;
+pub use worker::{Stats, Worker};
+
+/// Connects to the NATS server(s) at `url` (comma-separated for a
+/// cluster) and returns the JetStream context.
+///
+/// # Errors
+///
+/// When no server answers.
+pub async fn connect(url: &str) -> Result<async_nats::jetstream::Context> {
+    let client = async_nats::connect(url).await.map_err(|source| {
+        WorkerError::Connect { url: url.to_string(), source }
+    })?;
+    Ok(async_nats::jetstream::new(client))
+}

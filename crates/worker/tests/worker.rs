@@ -1,0 +1,396 @@
+//! Workers against a real `nats-server` with JetStream (Debian's
+//! package; `bash .ci/deps` installs it): shared load with exact
+//! results, a worker dying mid-batch, poison messages, duplicates.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use async_nats::jetstream::Context;
+use counterspy_correlate::{CaseConfig, Settings};
+use counterspy_engine::{Analyzer, EngineBuilder, HunterBuilder};
+use counterspy_store::{SqliteStore, SubmissionFilter, Submissions};
+use counterspy_worker::{Submitter, Topology, Worker, connect, header};
+use futures_util::StreamExt;
+use tempfile::TempDir;
+
+/// A JetStream server on a free loopback port, stopped when dropped.
+struct Nats {
+    child: Child,
+    url: String,
+    _dir: TempDir,
+}
+
+impl Drop for Nats {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn nats() -> Nats {
+    let dir = tempfile::tempdir().unwrap();
+    let port =
+        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = if Path::new("/usr/sbin/nats-server").exists() {
+        "/usr/sbin/nats-server"
+    } else {
+        "nats-server"
+    };
+    let child = Command::new(bin)
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server (bash .ci/deps installs Debian's nats-server)");
+    let url = format!("nats://127.0.0.1:{port}");
+    let clock = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            clock.elapsed() < Duration::from_secs(10),
+            "nats-server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Nats { child, url, _dir: dir }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn analyzer() -> Arc<Analyzer> {
+    static ANALYZER: OnceLock<Arc<Analyzer>> = OnceLock::new();
+    Arc::clone(ANALYZER.get_or_init(|| {
+        let yara = counterspy_yara::RuleSetBuilder::new()
+            .with_starter_rules()
+            .build();
+        let sigma = counterspy_sigma::RuleSetBuilder::new()
+            .with_builtin_rules()
+            .build();
+        let text =
+            std::fs::read_to_string(root().join("examples/case/case.toml"))
+                .unwrap();
+        Arc::new(Analyzer::new(
+            EngineBuilder::new().rules(yara).build(),
+            HunterBuilder::new().rules(sigma).every_rule(true).build(),
+            CaseConfig::from_toml(&text).unwrap(),
+            Settings::default(),
+        ))
+    }))
+}
+
+/// Mail `n`: every tenth a spear-phish (lookalike sender domain, an
+/// internal project name), the others routine.
+fn mail(n: usize) -> (Vec<u8>, &'static str) {
+    let phish = n.is_multiple_of(10);
+    let (from, body) = if phish {
+        ("a.petrova@kbzenlt.ru", "Направляем замечания по проекту Гранит-М.")
+    } else {
+        ("news@example.org", "Weekly newsletter.")
+    };
+    let text = format!(
+        "From: <{from}>\r\nTo: <i.ivanov@kbzenit.ru>\r\nSubject: Note {n}\r\n\
+         Message-ID: <{n}@test>\r\nDate: Tue, 14 Jun 2022 09:00:00 +0300\r\n\
+         Content-Type: text/plain; charset=utf-8\r\n\r\n{body} #{n}\r\n"
+    );
+    (text.into_bytes(), if phish { "malicious" } else { "clean" })
+}
+
+fn topology() -> Topology {
+    Topology {
+        ack_wait: Duration::from_secs(3),
+        max_deliver: 3,
+        ..Topology::default()
+    }
+}
+
+async fn worker(
+    js: Context,
+    name: &str,
+    scratch: &Path,
+    db: Option<&Path>,
+) -> Worker {
+    let w =
+        Worker::new(js, name, topology(), analyzer(), scratch.join(name), 2)
+            .await
+            .unwrap();
+    match db {
+        Some(db) => w.with_store(SqliteStore::open(db).unwrap()),
+        None => w,
+    }
+}
+
+fn stored(db: &Path) -> Vec<counterspy_store::Submission> {
+    let filter = SubmissionFilter {
+        limit: Some(1_000_000),
+        ..SubmissionFilter::default()
+    };
+    SqliteStore::open(db).unwrap().list_submissions(&filter).unwrap()
+}
+
+async fn wait_stored(db: &Path, n: usize, limit: Duration) {
+    let clock = Instant::now();
+    while stored(db).len() < n {
+        assert!(clock.elapsed() < limit, "{} of {n} stored", stored(db).len());
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn three_workers_share_ten_thousand_submissions_exactly() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let submitter =
+        Submitter::new(connect(&nats.url).await.unwrap(), topology())
+            .await
+            .unwrap();
+    let n = 10_000;
+    let mut expected = std::collections::HashMap::new();
+    for i in 0..n {
+        let (bytes, verdict) = mail(i);
+        let id = submitter
+            .file("kbzenit", "load", &format!("{i}.eml"), bytes)
+            .await
+            .unwrap();
+        expected.insert(id, verdict);
+    }
+    assert_eq!(expected.len(), n);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut handles = Vec::new();
+    let mut stats = Vec::new();
+    for name in ["w1", "w2", "w3"] {
+        let w = worker(
+            connect(&nats.url).await.unwrap(),
+            name,
+            dir.path(),
+            Some(&db),
+        )
+        .await;
+        stats.push(w.stats());
+        let mut rx = stopped.clone();
+        handles.push(tokio::spawn(w.run(async move {
+            let _ = rx.wait_for(|s| *s).await;
+        })));
+    }
+    wait_stored(&db, n, Duration::from_secs(900)).await;
+    stop.send(true).unwrap();
+    for h in handles {
+        h.await.unwrap().unwrap();
+    }
+    let rows = stored(&db);
+    assert_eq!(rows.len(), n);
+    for r in &rows {
+        let want = expected
+            .get(&r.id)
+            .unwrap_or_else(|| panic!("unexpected {}", r.id));
+        let got = serde_json::to_value(r.verdict).unwrap();
+        assert_eq!(got, *want, "{}", r.name);
+        assert_eq!(r.completions, 1);
+    }
+    let done: Vec<u64> = stats.iter().map(|s| s.snapshot().0).collect();
+    let duplicates: u64 = stats.iter().map(|s| s.snapshot().1).sum();
+    assert!(done.iter().all(|d| *d > 0), "every worker worked: {done:?}");
+    assert_eq!(done.iter().sum::<u64>() - duplicates, n as u64);
+    let results = counterspy_worker::results::read(
+        &connect(&nats.url).await.unwrap(),
+        Some("load"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(results.len(), n);
+    println!("done per worker: {done:?}, duplicates {duplicates}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_worker_dying_mid_batch_loses_nothing() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let submitter =
+        Submitter::new(connect(&nats.url).await.unwrap(), topology())
+            .await
+            .unwrap();
+    let n = 300;
+    for i in 0..n {
+        submitter
+            .file("kbzenit", "kill", &format!("{i}.eml"), mail(i).0)
+            .await
+            .unwrap();
+    }
+    let doomed = worker(
+        connect(&nats.url).await.unwrap(),
+        "doomed",
+        dir.path(),
+        Some(&db),
+    )
+    .await;
+    let doomed_stats = doomed.stats();
+    let task = tokio::spawn(doomed.run(std::future::pending()));
+    let clock = Instant::now();
+    while doomed_stats.snapshot().0 < 20 {
+        assert!(clock.elapsed() < Duration::from_secs(120));
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    task.abort();
+    let _ = task.await;
+    let before = stored(&db).len();
+    assert!(before < n, "work was left when the worker died: {before}");
+    let heir = worker(
+        connect(&nats.url).await.unwrap(),
+        "heir",
+        dir.path(),
+        Some(&db),
+    )
+    .await;
+    let task = tokio::spawn(heir.run(std::future::pending()));
+    wait_stored(&db, n, Duration::from_secs(300)).await;
+    tokio::time::sleep(Duration::from_secs(4)).await;
+    task.abort();
+    let rows = stored(&db);
+    assert_eq!(rows.len(), n, "no loss, no duplicate");
+    assert!(rows.iter().all(|r| r.completions == 1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn poison_messages_are_dead_lettered_with_the_reason() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let js = connect(&nats.url).await.unwrap();
+    let submitter = Submitter::new(js.clone(), topology()).await.unwrap();
+    // No headers at all.
+    js.publish("cs.work.file.kbzenit", "junk".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    // A large payload whose object was never stored: retried, then dead.
+    let mut h = async_nats::HeaderMap::new();
+    for (k, v) in [
+        (header::KIND, "file"),
+        (header::ORG, "kbzenit"),
+        (header::CASE, "poison"),
+        (header::NAME, "big.bin"),
+        (header::SHA256, &counterspy_worker::sha256(b"gone")),
+        (header::OBJECT, "gone"),
+    ] {
+        h.insert(k, v);
+    }
+    js.publish_with_headers("cs.work.file.kbzenit", h, "".into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    // A good one alongside.
+    submitter.file("kbzenit", "poison", "ok.eml", mail(1).0).await.unwrap();
+    let w = worker(js.clone(), "w", dir.path(), None).await;
+    let stats = w.stats();
+    let task = tokio::spawn(w.run(std::future::pending()));
+    let clock = Instant::now();
+    while stats.snapshot().3 < 2 {
+        assert!(
+            clock.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            stats.snapshot()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    task.abort();
+    let (done, _, retried, dead) = stats.snapshot();
+    assert_eq!((done, dead), (1, 2));
+    assert_eq!(retried, 2, "max_deliver 3: two retries, then dead");
+    let stream = js.get_stream("CS_DEAD").await.unwrap();
+    let consumer = stream
+        .create_consumer(
+            async_nats::jetstream::consumer::pull::Config::default(),
+        )
+        .await
+        .unwrap();
+    let mut batch =
+        consumer.fetch().max_messages(10).messages().await.unwrap();
+    let mut reasons = Vec::new();
+    while let Some(Ok(m)) = batch.next().await {
+        let reason = m
+            .headers
+            .as_ref()
+            .unwrap()
+            .get(header::REASON)
+            .unwrap()
+            .to_string();
+        reasons.push((m.subject.to_string(), reason));
+    }
+    reasons.sort();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert_eq!(reasons[0].0, "cs.dead.bad-envelope");
+    assert_eq!(reasons[0].1, "no headers");
+    assert_eq!(reasons[1].0, "cs.dead.payload");
+    assert!(reasons[1].1.starts_with("payload failed 3 times"), "{reasons:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn duplicates_never_make_a_second_result() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let js = connect(&nats.url).await.unwrap();
+    let submitter = Submitter::new(js.clone(), topology()).await.unwrap();
+    let (bytes, _) = mail(0);
+    let a = submitter
+        .file("kbzenit", "dup", "0.eml", bytes.clone())
+        .await
+        .unwrap();
+    let b = submitter
+        .file("kbzenit", "dup", "0.eml", bytes.clone())
+        .await
+        .unwrap();
+    assert_eq!(a, b, "the same input has the same work id");
+    let info =
+        js.get_stream("CS_WORK").await.unwrap().get_info().await.unwrap();
+    assert_eq!(
+        info.state.messages, 1,
+        "JetStream dropped the duplicate publish"
+    );
+    // The same work arrives again after its first result was stored (a
+    // redelivery past the duplicate window): the store keeps one.
+    let w = worker(js.clone(), "w", dir.path(), Some(&db)).await;
+    let stats = w.stats();
+    let task = tokio::spawn(w.run(std::future::pending()));
+    wait_stored(&db, 1, Duration::from_secs(60)).await;
+    js.get_stream("CS_WORK").await.unwrap();
+    let mut h = counterspy_worker::Work::from_headers(None)
+        .err()
+        .map(|_| async_nats::HeaderMap::new())
+        .unwrap();
+    for (k, v) in [
+        (header::KIND, "file"),
+        (header::ORG, "kbzenit"),
+        (header::CASE, "dup"),
+        (header::NAME, "0.eml"),
+        (header::SHA256, counterspy_worker::sha256(&bytes).as_str()),
+        (header::MSG_ID, "another-id-past-the-window"),
+    ] {
+        h.insert(k, v);
+    }
+    js.publish_with_headers("cs.work.file.kbzenit", h, bytes.into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+    let clock = Instant::now();
+    while stats.snapshot().1 < 1 {
+        assert!(
+            clock.elapsed() < Duration::from_secs(60),
+            "{:?}",
+            stats.snapshot()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    task.abort();
+    let rows = stored(&db);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].id, a);
+}
