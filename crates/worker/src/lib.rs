@@ -67,7 +67,9 @@ pub use worker::{Stats, Worker};
 ///
 /// When no server answers.
 pub async fn connect(url: &str) -> Result<async_nats::jetstream::Context> {
-    let client = async_nats::connect(url).await.map_err(|source| {
+    let servers: Vec<&str> =
+        url.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let client = async_nats::connect(servers).await.map_err(|source| {
         WorkerError::Connect { url: url.to_string(), source }
     })?;
     Ok(async_nats::jetstream::new(client))

@@ -30,10 +30,13 @@ impl Drop for Nats {
     }
 }
 
-fn nats() -> Nats {
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Starts `nats-server` with JetStream and `extra` arguments.
+fn nats_with(port: u16, extra: &[String]) -> Nats {
     let dir = tempfile::tempdir().unwrap();
-    let port =
-        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let bin = if Path::new("/usr/sbin/nats-server").exists() {
         "/usr/sbin/nats-server"
     } else {
@@ -42,6 +45,7 @@ fn nats() -> Nats {
     let child = Command::new(bin)
         .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
         .arg(dir.path())
+        .args(extra)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -49,13 +53,39 @@ fn nats() -> Nats {
     let url = format!("nats://127.0.0.1:{port}");
     let clock = Instant::now();
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            clock.elapsed() < Duration::from_secs(10),
-            "nats-server did not start"
-        );
+        assert!(clock.elapsed() < Duration::from_secs(10), "no nats-server");
         std::thread::sleep(Duration::from_millis(20));
     }
     Nats { child, url, _dir: dir }
+}
+
+fn nats() -> Nats {
+    nats_with(free_port(), &[])
+}
+
+/// A 3-node JetStream cluster on loopback ports.
+fn cluster() -> Vec<Nats> {
+    let client: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    let routes: Vec<u16> = (0..3).map(|_| free_port()).collect();
+    (0..3)
+        .map(|i| {
+            let others: Vec<String> = (0..3)
+                .filter(|j| *j != i)
+                .map(|j| format!("nats://127.0.0.1:{}", routes[j]))
+                .collect();
+            let args = vec![
+                "-n".to_string(),
+                format!("n{i}"),
+                "--cluster_name".to_string(),
+                "counterspy".to_string(),
+                "--cluster".to_string(),
+                format!("nats://127.0.0.1:{}", routes[i]),
+                "--routes".to_string(),
+                others.join(","),
+            ];
+            nats_with(client[i], &args)
+        })
+        .collect()
 }
 
 fn root() -> PathBuf {
@@ -393,4 +423,91 @@ async fn duplicates_never_make_a_second_result() {
     let rows = stored(&db);
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].id, a);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn large_files_travel_through_the_object_store() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let small = Topology { inline_limit: 1024, ..topology() };
+    let js = connect(&nats.url).await.unwrap();
+    let submitter = Submitter::new(js.clone(), small.clone()).await.unwrap();
+    let (mut bytes, _) = mail(0);
+    bytes.extend(std::iter::repeat_n(b' ', 4096));
+    let id = submitter
+        .file("kbzenit", "big", "big.eml", bytes.clone())
+        .await
+        .unwrap();
+    let store = js.get_object_store("cs-objects").await.unwrap();
+    assert!(store.info(counterspy_worker::sha256(&bytes)).await.is_ok());
+    let w = worker(js.clone(), "w", dir.path(), Some(&db)).await;
+    let task = tokio::spawn(w.run(std::future::pending()));
+    wait_stored(&db, 1, Duration::from_secs(60)).await;
+    task.abort();
+    let rows = stored(&db);
+    assert_eq!(rows[0].id, id);
+    assert_eq!(rows[0].size, bytes.len() as u64);
+    assert_eq!(serde_json::to_value(rows[0].verdict).unwrap(), "malicious");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
+    let mut nodes = cluster();
+    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
+    let url = urls.join(",");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let replicated = Topology { replicas: 3, ..topology() };
+    // The cluster needs a moment to elect its JetStream leader.
+    let clock = Instant::now();
+    let submitter = loop {
+        match Submitter::new(connect(&url).await.unwrap(), replicated.clone())
+            .await
+        {
+            Ok(s) => break s,
+            Err(e) => {
+                assert!(clock.elapsed() < Duration::from_secs(60), "{e}");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        }
+    };
+    let n = 300;
+    for i in 0..n / 2 {
+        submitter
+            .file("kbzenit", "ha", &format!("{i}.eml"), mail(i).0)
+            .await
+            .unwrap();
+    }
+    let js = connect(&url).await.unwrap();
+    let w = Worker::new(
+        js,
+        "w",
+        replicated.clone(),
+        analyzer(),
+        dir.path().join("w"),
+        2,
+    )
+    .await
+    .unwrap()
+    .with_store(SqliteStore::open(&db).unwrap());
+    let stats = w.stats();
+    let task = tokio::spawn(w.run(std::future::pending()));
+    while stats.snapshot().0 < 30 {
+        assert!(clock.elapsed() < Duration::from_secs(120));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stopped = nodes.remove(0);
+    drop(stopped);
+    for i in n / 2..n {
+        submitter
+            .file("kbzenit", "ha", &format!("{i}.eml"), mail(i).0)
+            .await
+            .unwrap();
+    }
+    wait_stored(&db, n, Duration::from_secs(300)).await;
+    task.abort();
+    let rows = stored(&db);
+    assert_eq!(rows.len(), n);
+    assert!(rows.iter().all(|r| r.completions == 1));
 }
