@@ -4,6 +4,7 @@ mod hunt;
 mod investigate;
 mod scan;
 mod serve;
+mod worker;
 
 use std::path::{Path, PathBuf};
 

@@ -10,7 +10,8 @@ use anyhow::Context;
 use clap::Args;
 use counterspy_correlate::{CaseConfig, Settings};
 use counterspy_engine::{
-    EngineBuilder, HunterBuilder, INVESTIGATE_DETAILS, InvestigateProgress,
+    Analysed, Analyzer, EngineBuilder, HunterBuilder, INVESTIGATE_DETAILS,
+    InvestigateProgress, InvestigateStats,
 };
 use counterspy_intel::Catalogue;
 use counterspy_model::Case;
@@ -26,8 +27,15 @@ use crate::commands::summary;
 pub(crate) struct InvestigateArgs {
     /// The evidence folder: one sub-folder per organisation (mail, files,
     /// EVTX and JSON-lines logs), and optionally `case.toml`.
-    #[arg(value_name = "DIR")]
-    dir: PathBuf,
+    #[arg(value_name = "DIR", required_unless_present = "from_stream")]
+    dir: Option<PathBuf>,
+    /// Build the case from the workers' results of this case key on the
+    /// NATS JetStream results stream (`--nats`) instead of a folder.
+    #[arg(long, value_name = "KEY", conflicts_with = "dir")]
+    from_stream: Option<String>,
+    /// The NATS server(s) of `--from-stream`, comma-separated.
+    #[arg(long, value_name = "URL", default_value = "nats://127.0.0.1:4222")]
+    nats: String,
     /// The case file (default: `DIR/case.toml` when it exists).
     #[arg(long, value_name = "FILE")]
     case: Option<PathBuf>,
@@ -74,19 +82,30 @@ pub(crate) fn exec(args: InvestigateArgs) -> anyhow::Result<Outcome> {
         .every_rule(true)
         .max_details(INVESTIGATE_DETAILS)
         .build();
-    let show = !args.no_progress && std::io::stderr().is_terminal();
-    let bar = Bar(crate::progress::events_spinner(show));
-    let (case, stats) = counterspy_engine::investigate(
-        &args.dir,
-        config,
-        settings,
-        &mut engine,
-        &hunter,
-        &bar,
-    )
-    .with_context(|| format!("investigating {}", args.dir.display()))?;
-    bar.0.finish_and_clear();
-    let written = write_outputs(&case, &args)?;
+    let (case, stats, key) = match (&args.dir, &args.from_stream) {
+        (Some(dir), _) => {
+            let show = !args.no_progress && std::io::stderr().is_terminal();
+            let bar = Bar(crate::progress::events_spinner(show));
+            let (case, stats) = counterspy_engine::investigate(
+                dir,
+                config,
+                settings,
+                &mut engine,
+                &hunter,
+                &bar,
+            )
+            .with_context(|| format!("investigating {}", dir.display()))?;
+            bar.0.finish_and_clear();
+            (case, stats, case_key(dir))
+        }
+        (None, Some(key)) => {
+            let analyzer = Analyzer::new(engine, hunter, config, settings);
+            let (case, stats) = from_stream(&args.nats, key, &analyzer)?;
+            (case, stats, format!("stream:{key}"))
+        }
+        (None, None) => anyhow::bail!("give DIR or --from-stream KEY"),
+    };
+    let written = write_outputs(&case, &args, &key)?;
     let mut out = std::io::stdout().lock();
     summary::print(&mut out, &case, &stats, started.elapsed())?;
     writeln!(out, "\nreports in {}:", args.out.display())?;
@@ -100,8 +119,41 @@ pub(crate) fn exec(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     })
 }
 
+/// Correlates every result of case `key` on the results stream.
+fn from_stream(
+    url: &str,
+    key: &str,
+    analyzer: &Analyzer,
+) -> anyhow::Result<(Case, InvestigateStats)> {
+    let runtime = tokio::runtime::Runtime::new()?;
+    let results = runtime.block_on(async {
+        let js = counterspy_worker::connect(url).await?;
+        counterspy_worker::results::read(&js, Some(key)).await
+    })?;
+    let mut stats = InvestigateStats::default();
+    let mut orgs = std::collections::BTreeSet::new();
+    for analysed in results.values() {
+        orgs.insert(analysed.file().org.clone());
+        match analysed {
+            Analysed::Scan { .. } => stats.files += 1,
+            Analysed::Log { detections, .. } => {
+                stats.logs += 1;
+                stats.detections += detections.len();
+            }
+        }
+    }
+    stats.organisations = orgs.len();
+    Ok((analyzer.correlate(key, results.into_values()), stats))
+}
+
 fn case_config(args: &InvestigateArgs) -> anyhow::Result<CaseConfig> {
-    let default = args.dir.join("case.toml");
+    let Some(dir) = &args.dir else {
+        return match &args.case {
+            Some(p) => read_case_config(p),
+            None => Ok(CaseConfig::default()),
+        };
+    };
+    let default = dir.join("case.toml");
     match &args.case {
         Some(p) => read_case_config(p),
         None if default.is_file() => read_case_config(&default),
@@ -139,6 +191,7 @@ pub(crate) fn engine_with_yara(
 fn write_outputs(
     case: &Case,
     args: &InvestigateArgs,
+    key: &str,
 ) -> anyhow::Result<Vec<PathBuf>> {
     let out = &args.out;
     std::fs::create_dir_all(out)
@@ -173,7 +226,7 @@ fn write_outputs(
         case,
         args.db.as_deref(),
         out,
-        &args.dir,
+        key,
     )?);
     Ok(written)
 }

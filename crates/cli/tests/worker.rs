@@ -1,0 +1,132 @@
+//! `counterspy submit`, `counterspy worker` and `investigate
+//! --from-stream` as processes around a real `nats-server`: the demo
+//! case's evidence of one organisation goes through two workers and comes
+//! back as the same kind of case `investigate DIR` builds.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use counterspy_store::{SqliteStore, SubmissionFilter, Submissions};
+
+use crate::{counterspy, root};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn nats(dir: &Path) -> (Killed, String) {
+    let port =
+        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = if Path::new("/usr/sbin/nats-server").exists() {
+        "/usr/sbin/nats-server"
+    } else {
+        "nats-server"
+    };
+    let child = Process::new(bin)
+        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nats-server (bash .ci/deps)");
+    let clock = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(clock.elapsed() < Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (Killed(child), format!("nats://127.0.0.1:{port}"))
+}
+
+fn worker(url: &str, db: &Path, name: &str) -> Killed {
+    let bin = assert_cmd::cargo::cargo_bin("counterspy");
+    let child = Process::new(bin)
+        .current_dir(root())
+        .args(["worker", "--nats", url, "--case", "examples/case/case.toml"])
+        .args(["--name", name, "--db"])
+        .arg(db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    Killed(child)
+}
+
+#[test]
+fn evidence_through_two_workers_becomes_the_case() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = nats(&dir.path().join("js"));
+    let db = dir.path().join("case.db");
+    let mut workers = [worker(&url, &db, "a"), worker(&url, &db, "b")];
+    let out = counterspy()
+        .args(["submit", "--nats", &url, "--org", "kbzenit", "--case", "demo"])
+        .arg("examples/case/kbzenit")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids = String::from_utf8(out.stdout).unwrap();
+    let n = ids.lines().count();
+    assert!(n >= 15, "{ids}");
+    let clock = Instant::now();
+    loop {
+        let filter = SubmissionFilter {
+            limit: Some(1000),
+            ..SubmissionFilter::default()
+        };
+        let rows =
+            SqliteStore::open(&db).unwrap().list_submissions(&filter).unwrap();
+        if rows.len() == n {
+            assert!(rows.iter().any(|r| r.submitter == "worker:a"));
+            assert!(
+                rows.iter().any(|r| r.kind
+                    == counterspy_model::case::EvidenceKind::EventLog)
+            );
+            break;
+        }
+        assert!(
+            clock.elapsed() < Duration::from_secs(300),
+            "{} of {n}",
+            rows.len()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // A graceful stop: SIGTERM, then the worker reports and exits 0.
+    for w in &mut workers {
+        let pid = w.0.id().to_string();
+        Process::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let status = w.0.wait().unwrap();
+        assert!(status.success(), "{status:?}");
+        let mut text = String::new();
+        std::io::Read::read_to_string(w.0.stderr.as_mut().unwrap(), &mut text)
+            .unwrap();
+        assert!(text.contains("stopped;"), "{text}");
+    }
+    let report = dir.path().join("out");
+    let out = counterspy()
+        .args(["investigate", "--from-stream", "demo", "--nats", &url])
+        .args(["--case", "examples/case/case.toml", "--no-progress", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    let summary = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{summary}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(summary.contains("incidents:"), "{summary}");
+    assert!(report.join("report.html").is_file());
+    let store = SqliteStore::open(report.join("case.db")).unwrap();
+    let case = counterspy_store::Store::load_case(&store, "stream:demo")
+        .unwrap()
+        .unwrap();
+    assert_eq!(case.evidence.len(), n);
+    assert!(!case.incidents.is_empty());
+}
