@@ -28,10 +28,7 @@ cargo build -q --release -p counterspy-cli --bin counterspy
 bin="$CARGO_TARGET_DIR/release/counterspy"
 
 work="$(mktemp -d)"
-pids=()
 cleanup() {
-    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-    wait 2>/dev/null || true
     [ "${KEEP:-0}" = 1 ] && echo "work directory: $work" || rm -rf "$work"
 }
 trap cleanup EXIT
@@ -53,7 +50,7 @@ for i in range(n):
 PY
 
 count() {
-    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*), coalesce(max(completions),0) from submissions').fetchone()[0])" "$1" 2>/dev/null || echo 0
+    python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from submissions').fetchone()[0])" "$1" 2>/dev/null || echo 0
 }
 max_completions() {
     python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select coalesce(max(completions),0) from submissions').fetchone()[0])" "$1"
@@ -63,10 +60,13 @@ max_completions() {
 run() {
     local workers="$1" dir="$work/run-$1"
     mkdir -p "$dir"
+    # run() is a subshell ($(run N)): it stops its own server and workers.
+    mine=()
+    trap 'kill "${mine[@]}" 2>/dev/null; wait 2>/dev/null' EXIT
     local port
     port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
     "$nats_bin" -js -a 127.0.0.1 -p "$port" -sd "$dir/js" >"$dir/nats.log" 2>&1 &
-    pids+=($!)
+    mine+=($!)
     local url="nats://127.0.0.1:$port"
     for _ in $(seq 100); do (echo >/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
     "$bin" submit --nats "$url" --org kbzenit --case bench "$work/mails" >"$dir/ids" 2>"$dir/submit.log"
@@ -75,10 +75,12 @@ run() {
     for w in $(seq "$workers"); do
         "$bin" worker --nats "$url" --case examples/case/case.toml --concurrency 1 \
             --name "w$w" --db "$dir/case.db" >/dev/null 2>"$dir/worker-$w.log" &
-        pids+=($!)
+        mine+=($!)
     done
     while [ "$(count "$dir/case.db")" -lt "$n" ]; do sleep 0.2; done
     end=$(date +%s.%N)
+    kill "${mine[@]}" 2>/dev/null || true
+    wait "${mine[@]}" 2>/dev/null || true
     [ "$(max_completions "$dir/case.db")" = 1 ] || { echo "a submission completed twice" >&2; exit 1; }
     python3 -c "print(f'{float(\"$end\") - float(\"$start\"):.2f}')"
 }

@@ -123,11 +123,12 @@ impl Worker {
         Arc::clone(&self.stats)
     }
 
-    /// Works until `stop` completes, then finishes what it holds.
+    /// Works until `stop` completes, then finishes what it holds. A
+    /// failed fetch (a node stopping, a leader election) is retried.
     ///
     /// # Errors
     ///
-    /// When the consumer cannot be reached.
+    /// When the consumer cannot be opened at the start.
     pub async fn run(
         self,
         stop: impl std::future::Future<Output = ()>,
@@ -148,7 +149,16 @@ impl Worker {
                 () = &mut stop => break,
                 batch = fetch(&consumer, me.concurrency) => batch,
             };
-            for msg in batch? {
+            let batch = match batch {
+                Ok(batch) => batch,
+                Err(e) => {
+                    // A cluster electing a leader refuses for a moment.
+                    tracing::warn!(error = %e, "fetch failed; retrying");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            for msg in batch {
                 let w = Arc::clone(&me);
                 running.spawn(async move { w.handle(msg).await });
             }
@@ -378,20 +388,35 @@ fn write_once(
     Ok(true)
 }
 
+/// How long a fetch waits for messages.
+const FETCH_EXPIRES: Duration = Duration::from_millis(500);
+
+/// How long past its expiry a fetch is given up: the server that took
+/// the request may have died (a cluster node stopping), and its expiry
+/// notice will never come.
+const FETCH_GRACE: Duration = Duration::from_secs(5);
+
 async fn fetch(consumer: &PullConsumer, n: usize) -> Result<Vec<Message>> {
-    let mut batch = consumer
-        .fetch()
-        .max_messages(n)
-        .expires(Duration::from_millis(500))
-        .messages()
-        .await
-        .map_err(|e| WorkerError::js("fetching work", e))?;
     let mut out = Vec::with_capacity(n);
-    while let Some(m) = batch.next().await {
-        match m {
-            Ok(m) => out.push(m),
-            Err(e) => tracing::warn!(error = %e, "fetch"),
+    let pull = async {
+        let mut batch = consumer
+            .fetch()
+            .max_messages(n)
+            .expires(FETCH_EXPIRES)
+            .messages()
+            .await
+            .map_err(|e| WorkerError::js("fetching work", e))?;
+        while let Some(m) = batch.next().await {
+            match m {
+                Ok(m) => out.push(m),
+                Err(e) => tracing::warn!(error = %e, "fetch"),
+            }
         }
+        Ok::<(), WorkerError>(())
+    };
+    match tokio::time::timeout(FETCH_EXPIRES + FETCH_GRACE, pull).await {
+        Ok(result) => result?,
+        Err(_) => tracing::warn!("a fetch got no answer; fetching again"),
     }
     Ok(out)
 }
