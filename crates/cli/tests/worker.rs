@@ -130,3 +130,62 @@ fn evidence_through_two_workers_becomes_the_case() {
     assert_eq!(case.evidence.len(), n);
     assert!(!case.incidents.is_empty());
 }
+
+#[test]
+fn a_worker_killed_with_kill_9_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = nats(&dir.path().join("js"));
+    let db = dir.path().join("case.db");
+    let mails = dir.path().join("mails");
+    std::fs::create_dir(&mails).unwrap();
+    let phish =
+        std::fs::read(root().join("examples/case/kbzenit/mail/0004.eml"))
+            .unwrap();
+    let n = 120;
+    for i in 0..n {
+        let mut bytes = phish.clone();
+        bytes.extend_from_slice(format!("\r\nX-Copy: {i}\r\n").as_bytes());
+        std::fs::write(mails.join(format!("{i:03}.eml")), bytes).unwrap();
+    }
+    let out = counterspy()
+        .args(["submit", "--nats", &url, "--org", "kbzenit", "--case", "kill"])
+        .arg(&mails)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let count = || {
+        let filter = SubmissionFilter {
+            limit: Some(1000),
+            ..SubmissionFilter::default()
+        };
+        SqliteStore::open(&db)
+            .map_or(0, |s| s.list_submissions(&filter).map_or(0, |r| r.len()))
+    };
+    let mut doomed = worker(&url, &db, "doomed");
+    let clock = Instant::now();
+    while count() < 5 {
+        assert!(clock.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    doomed.0.kill().unwrap(); // SIGKILL: no drain, no ack
+    doomed.0.wait().unwrap();
+    let at_kill = count();
+    assert!(at_kill < n, "work was left: {at_kill}");
+    let _heir = worker(&url, &db, "heir");
+    while count() < n {
+        assert!(
+            clock.elapsed() < Duration::from_secs(300),
+            "{} of {n}",
+            count()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let filter =
+        SubmissionFilter { limit: Some(1000), ..SubmissionFilter::default() };
+    let rows =
+        SqliteStore::open(&db).unwrap().list_submissions(&filter).unwrap();
+    assert_eq!(rows.len(), n, "nothing lost, nothing twice");
+    assert!(rows.iter().all(|r| r.completions == 1));
+    assert!(rows.iter().any(|r| r.submitter == "worker:heir"));
+}
