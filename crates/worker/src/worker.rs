@@ -187,7 +187,9 @@ impl Worker {
             return self.dead(&msg, "hash-mismatch", why).await;
         }
         match self.analyse(&work, payload, &msg).await {
-            Ok(analysed) => self.finish(&work, &analysed, &msg).await,
+            Ok(analysed) => {
+                self.finish(&work, &analysed, &msg, delivered).await;
+            }
             Err(e) => self.retry(&msg, delivered, "analysis", &e).await,
         }
     }
@@ -244,7 +246,16 @@ impl Worker {
         }
     }
 
-    async fn finish(&self, work: &Work, analysed: &Analysed, msg: &Message) {
+    /// Publishes and stores the result, then acks; a failure of either
+    /// is retried like a failed analysis (dead-lettered on the last
+    /// delivery, never left undelivered).
+    async fn finish(
+        &self,
+        work: &Work,
+        analysed: &Analysed,
+        msg: &Message,
+        delivered: i64,
+    ) {
         let id = work.id();
         let Ok(json) = serde_json::to_string(analysed) else {
             return self.dead(msg, "unserialisable", "result").await;
@@ -267,10 +278,8 @@ impl Worker {
             Err(_) => false,
         };
         if !confirmed {
-            let _ =
-                msg.ack_with(AckKind::Nak(Some(Duration::from_secs(1)))).await;
-            self.stats.retried.fetch_add(1, Ordering::Relaxed);
-            return;
+            let why = "JetStream did not confirm the result";
+            return self.retry(msg, delivered, "publish", why).await;
         }
         match self.record(work, analysed, json).await {
             Ok(true) => {}
@@ -279,11 +288,8 @@ impl Worker {
             }
             Err(e) => {
                 tracing::error!(work = %id, error = %e, "store");
-                let _ = msg
-                    .ack_with(AckKind::Nak(Some(Duration::from_secs(1))))
-                    .await;
-                self.stats.retried.fetch_add(1, Ordering::Relaxed);
-                return;
+                let why = e.to_string();
+                return self.retry(msg, delivered, "store", &why).await;
             }
         }
         if msg.double_ack().await.is_ok() {
