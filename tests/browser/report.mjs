@@ -8,23 +8,10 @@
 // Exit codes: 0 the report passed, 1 a check failed, 2 bad usage or the
 // browser could not start.
 
-import { mkdtempSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium } from "playwright-core";
-
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM, launch } from "./chromium.mjs";
 
 function usage(message) {
   console.error(`report.mjs: ${message}`);
@@ -93,21 +80,7 @@ async function screenshot(page, path) {
 }
 
 async function main() {
-  const profile = mkdtempSync(join(tmpdir(), "counterspy-chromium-"));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-      offline: true,
-    });
-  } catch (err) {
-    rmSync(profile, { recursive: true, force: true });
-    console.error(`report.mjs: chromium did not start: ${err.message}`);
-    process.exit(2);
-  }
+  const { context, close } = await launch("report.mjs", { offline: true });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     context.on("request", (r) => {
@@ -135,8 +108,7 @@ async function main() {
         (cut ? ` (the first ${MAX_SHOT}px of ${cut}px)` : ""));
     }
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }
 

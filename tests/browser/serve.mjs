@@ -11,22 +11,10 @@
 //
 // Exit codes: 0 passed, 1 a check failed, 2 bad usage or no browser.
 
-import { mkdtempSync, rmSync, existsSync, mkdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launch } from "./chromium.mjs";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const WAIT = 90_000;
 
 function usage(message) {
@@ -137,21 +125,7 @@ async function casePage(page, row) {
 }
 
 async function main() {
-  const profile = mkdtempSync(join(tmpdir(), "counterspy-chromium-"));
-  let context;
-  try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1280, height: 900 },
-      acceptDownloads: false,
-    });
-  } catch (err) {
-    rmSync(profile, { recursive: true, force: true });
-    console.error(`serve.mjs: chromium did not start: ${err.message}`);
-    process.exit(2);
-  }
+  const { context, close } = await launch("serve.mjs", { acceptDownloads: false });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     context.on("request", (r) => {
@@ -177,8 +151,7 @@ async function main() {
     const page = context.pages()[0];
     if (page) await page.screenshot({ path: join(out, "failed.png"), fullPage: true }).catch(() => {});
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
   if (problems.length > 0) {
     console.error("serve.mjs: failed:");

@@ -2,7 +2,6 @@
 //! async threads.
 
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use counterspy_model::Timestamp;
 use counterspy_store::SqliteStore;
@@ -54,10 +53,7 @@ impl Db {
     }
 }
 
-/// The time now.
+/// The time now ([`Timestamp::now`]).
 pub fn now() -> Timestamp {
-    let micros = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
-    Timestamp::from_micros(micros)
+    Timestamp::now()
 }

@@ -24,6 +24,15 @@ impl Timestamp {
         Timestamp { micros }
     }
 
+    /// The time now, from the system clock (1970 when the clock is
+    /// before it).
+    pub fn now() -> Timestamp {
+        let micros = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+        Timestamp { micros }
+    }
+
     /// Microseconds since 1970-01-01T00:00:00Z.
     pub fn as_micros(self) -> i64 {
         self.micros

@@ -227,8 +227,7 @@ pub(crate) async fn create(
 }
 
 /// The export formats.
-#[derive(Clone, Copy, Debug, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Format {
     Stix,
     Misp,
@@ -237,15 +236,26 @@ pub(crate) enum Format {
     Jsonl,
 }
 
+impl Format {
+    /// The format named in the path.
+    fn parse(name: &str) -> Option<Format> {
+        Some(match name {
+            "stix" => Format::Stix,
+            "misp" => Format::Misp,
+            "navigator" => Format::Navigator,
+            "html" => Format::Html,
+            "jsonl" => Format::Jsonl,
+            _ => return None,
+        })
+    }
+}
+
 /// `GET /api/cases/{key}/export/{format}`: a download.
 pub(crate) async fn export(
     State(state): State<AppState>,
     Path((key, format)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let format: Format = serde_json::from_value(serde_json::Value::String(
-        format,
-    ))
-    .map_err(|_| {
+    let format = Format::parse(&format).ok_or_else(|| {
         AppError::NotFound(
             "format: stix, misp, navigator, html or jsonl".into(),
         )
