@@ -48,6 +48,7 @@
 
 mod envelope;
 mod error;
+mod publish;
 pub mod results;
 mod setup;
 pub mod subjects;

@@ -2,22 +2,10 @@
 
 use async_nats::jetstream::Context;
 
-use std::time::Duration;
-
 use crate::envelope::{Work, WorkKind, sha256};
 use crate::error::{Result, WorkerError};
 use crate::setup::{Topology, ensure, objects};
 use crate::subjects::{events_subject, file_subject};
-
-/// How often a publish is tried before it is an error.
-const PUBLISH_ATTEMPTS: u32 = 8;
-
-/// The pause before the second try; it grows by as much each time.
-const RETRY_DELAY: Duration = Duration::from_millis(250);
-
-fn bytes_of(v: Vec<u8>) -> bytes::Bytes {
-    bytes::Bytes::from(v)
-}
 
 /// Publishes files and event batches to the work stream.
 pub struct Submitter {
@@ -108,41 +96,14 @@ impl Submitter {
         } else {
             bytes
         };
-        let subject = async_nats::Subject::from(subject);
-        self.confirmed(subject, &work, bytes_of(payload_bytes)).await?;
+        crate::publish::confirmed(
+            &self.js,
+            subject,
+            work.headers(),
+            payload_bytes.into(),
+        )
+        .await
+        .map_err(|e| WorkerError::js("publishing work", e))?;
         Ok(work.id())
-    }
-
-    /// Publishes until JetStream confirms, a few times: a cluster that
-    /// is electing a new leader refuses for a moment. The message id
-    /// makes a retry of a publish that did land harmless.
-    async fn confirmed(
-        &self,
-        subject: async_nats::Subject,
-        work: &Work,
-        body: bytes::Bytes,
-    ) -> Result<()> {
-        let mut last = String::new();
-        for attempt in 0..PUBLISH_ATTEMPTS {
-            if attempt > 0 {
-                tokio::time::sleep(RETRY_DELAY * attempt).await;
-            }
-            let sent = self
-                .js
-                .publish_with_headers(
-                    subject.clone(),
-                    work.headers(),
-                    body.clone(),
-                )
-                .await;
-            match sent {
-                Ok(ack) => match ack.await {
-                    Ok(_) => return Ok(()),
-                    Err(e) => last = e.to_string(),
-                },
-                Err(e) => last = e.to_string(),
-            }
-        }
-        Err(WorkerError::js("publishing work", last))
     }
 }

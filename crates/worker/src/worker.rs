@@ -8,15 +8,17 @@
 //! 2. Its headers are read; a message without valid ones is poison and
 //!    goes to the dead-letter subject at once, with the reason.
 //! 3. The payload (inline, or from the object store) is checked against
-//!    its SHA-256 and analysed on the blocking pool, while an in-progress
-//!    ack every third of the ack wait keeps JetStream from delivering it
-//!    to another worker.
+//!    its SHA-256 and analysed on the blocking pool. From here to the
+//!    ack, an in-progress ack every third of the ack wait keeps
+//!    JetStream from delivering it to another worker, through a long
+//!    analysis and through publishes retried across a leader election.
 //! 4. The result is published to `cs.result.<case>` with the work id as
 //!    `Nats-Msg-Id` (JetStream drops a duplicate within its window) and
 //!    written to the store under the work id (a second write of the same
 //!    id is skipped): a redelivered or re-submitted message never makes
 //!    a second finding.
-//! 5. Only then is the message acked (double ack: the server confirms).
+//! 5. Only then is the message acked (double ack: the server confirms;
+//!    retried a few times, since a lost ack costs a delivery).
 //!
 //! A failure (the payload is missing, the analysis panicked) is retried
 //! with a growing delay (`-NAK`) until the message has been delivered
@@ -170,28 +172,56 @@ impl Worker {
 
     async fn handle(&self, msg: Message) {
         let delivered = msg.info().map_or(1, |i| i.delivered);
-        let work = match Work::from_headers(msg.headers.as_ref()) {
-            Ok(w) => w,
-            Err(reason) => {
-                return self.dead(&msg, "bad-envelope", &reason).await;
+        match self.progressing(&msg, self.process(&msg)).await {
+            Ok(fresh) => self.ack(&msg, fresh).await,
+            Err(Failure::Poison { code, reason }) => {
+                self.dead(&msg, code, &reason).await;
             }
-        };
-        let payload = match self.payload(&work, &msg).await {
-            Ok(p) => p,
-            Err(e) => {
-                return self.retry(&msg, delivered, "payload", &e).await;
+            Err(Failure::Transient { what, why }) => {
+                self.retry(&msg, delivered, what, &why).await;
             }
-        };
+        }
+    }
+
+    /// Runs `work` while sending an in-progress ack every third of the
+    /// ack wait, so that neither a long analysis nor a publish retried
+    /// through a leader election lets JetStream deliver the message to
+    /// another worker (and spend one of its deliveries).
+    async fn progressing<T>(
+        &self,
+        msg: &Message,
+        work: impl std::future::Future<Output = T>,
+    ) -> T {
+        let tick = self.topology.ack_wait / 3;
+        tokio::pin!(work);
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                () = tokio::time::sleep(tick) => {
+                    let _ = msg.ack_with(AckKind::Progress).await;
+                }
+            }
+        }
+    }
+
+    /// Reads, checks, analyses, publishes and stores one message;
+    /// `true` when its result is new to the store.
+    async fn process(&self, msg: &Message) -> Result<bool, Failure> {
+        let work = Work::from_headers(msg.headers.as_ref())
+            .map_err(|reason| Failure::poison("bad-envelope", reason))?;
+        let payload = self
+            .payload(&work, msg)
+            .await
+            .map_err(|why| Failure::transient("payload", why))?;
         if sha256(&payload) != work.sha256 {
             let why = "the payload does not match its Cs-Sha256";
-            return self.dead(&msg, "hash-mismatch", why).await;
+            return Err(Failure::poison("hash-mismatch", why.into()));
         }
-        match self.analyse(&work, payload, &msg).await {
-            Ok(analysed) => {
-                self.finish(&work, &analysed, &msg, delivered).await;
-            }
-            Err(e) => self.retry(&msg, delivered, "analysis", &e).await,
-        }
+        let analysed = self
+            .analyse(&work, payload)
+            .await
+            .map_err(|why| Failure::transient("analysis", why))?;
+        self.publish(&work, &analysed).await
     }
 
     async fn payload(
@@ -214,30 +244,21 @@ impl Worker {
         Ok(out)
     }
 
-    /// Runs the analysis on the blocking pool, acking progress.
+    /// Runs the analysis on the blocking pool.
     async fn analyse(
         &self,
         work: &Work,
         payload: Vec<u8>,
-        msg: &Message,
     ) -> Result<Analysed, String> {
         let path = self.scratch.join(work.id());
         tokio::fs::write(&path, &payload).await.map_err(|e| e.to_string())?;
         let analyzer = Arc::clone(&self.analyzer);
         let (org, name, p) =
             (work.org.clone(), work.name.clone(), path.clone());
-        let mut task = tokio::task::spawn_blocking(move || {
+        let joined = tokio::task::spawn_blocking(move || {
             analyzer.analyse(&org, p, &name)
-        });
-        let tick = self.topology.ack_wait / 3;
-        let joined = loop {
-            tokio::select! {
-                joined = &mut task => break joined,
-                () = tokio::time::sleep(tick) => {
-                    let _ = msg.ack_with(AckKind::Progress).await;
-                }
-            }
-        };
+        })
+        .await;
         let _ = tokio::fs::remove_file(&path).await;
         match joined {
             Ok(Ok(analysed)) => Ok(analysed),
@@ -246,55 +267,53 @@ impl Worker {
         }
     }
 
-    /// Publishes and stores the result, then acks; a failure of either
-    /// is retried like a failed analysis (dead-lettered on the last
-    /// delivery, never left undelivered).
-    async fn finish(
+    /// Publishes the result until JetStream confirms it, then stores it;
+    /// `true` when the store did not have it.
+    async fn publish(
         &self,
         work: &Work,
         analysed: &Analysed,
-        msg: &Message,
-        delivered: i64,
-    ) {
+    ) -> Result<bool, Failure> {
         let id = work.id();
-        let Ok(json) = serde_json::to_string(analysed) else {
-            return self.dead(msg, "unserialisable", "result").await;
-        };
+        let json = serde_json::to_string(analysed).map_err(|e| {
+            Failure::poison("unserialisable", format!("result: {e}"))
+        })?;
         let mut headers = HeaderMap::new();
         headers.insert(header::MSG_ID, id.as_str());
         headers.insert(header::ID, id.as_str());
         headers.insert(header::ORG, work.org.as_str());
         headers.insert(header::CASE, work.case.as_str());
-        let published = self
-            .js
-            .publish_with_headers(
-                result_subject(&work.case),
-                headers,
-                json.clone().into(),
-            )
-            .await;
-        let confirmed = match published {
-            Ok(ack) => ack.await.is_ok(),
-            Err(_) => false,
-        };
-        if !confirmed {
-            let why = "JetStream did not confirm the result";
-            return self.retry(msg, delivered, "publish", why).await;
+        let subject = result_subject(&work.case);
+        let body = json.clone().into();
+        crate::publish::confirmed(&self.js, &subject, headers, body)
+            .await
+            .map_err(|why| {
+                let why = format!("JetStream did not confirm the result: {why}");
+                Failure::transient("publish", why)
+            })?;
+        self.record(work, analysed, json).await.map_err(|e| {
+            tracing::error!(work = %id, error = %e, "store");
+            Failure::transient("store", e.to_string())
+        })
+    }
+
+    /// Acks until the server confirms (a leader election may refuse the
+    /// first tries); a message whose ack is lost is delivered again and
+    /// found in the store.
+    async fn ack(&self, msg: &Message, fresh: bool) {
+        if !fresh {
+            self.stats.duplicates.fetch_add(1, Ordering::Relaxed);
         }
-        match self.record(work, analysed, json).await {
-            Ok(true) => {}
-            Ok(false) => {
-                self.stats.duplicates.fetch_add(1, Ordering::Relaxed);
+        for attempt in 0..ACK_ATTEMPTS {
+            if attempt > 0 {
+                tokio::time::sleep(ACK_RETRY_DELAY * attempt).await;
             }
-            Err(e) => {
-                tracing::error!(work = %id, error = %e, "store");
-                let why = e.to_string();
-                return self.retry(msg, delivered, "store", &why).await;
+            if msg.double_ack().await.is_ok() {
+                self.stats.done.fetch_add(1, Ordering::Relaxed);
+                return;
             }
         }
-        if msg.double_ack().await.is_ok() {
-            self.stats.done.fetch_add(1, Ordering::Relaxed);
-        }
+        tracing::warn!("ack not confirmed; the message will come again");
     }
 
     /// Writes the result under the work id; `false` when it was there.
@@ -315,7 +334,7 @@ impl Worker {
             size: file.size,
             sha256: work.sha256.clone(),
             submitter: format!("worker:{}", self.name),
-            received: now(),
+            received: Timestamp::now(),
         };
         let outcome =
             Outcome::Done { verdict: analysed.verdict(), result: json };
@@ -342,7 +361,7 @@ impl Worker {
             let reason = format!("{what} failed {delivered} times: {why}");
             return self.dead(msg, what, &reason).await;
         }
-        let delay = Duration::from_millis(200 * delivered.max(1) as u64);
+        let delay = Duration::from_millis(1000 * delivered.max(1) as u64);
         tracing::warn!(%why, delivered, "{what} failed; retrying");
         let _ = msg.ack_with(AckKind::Nak(Some(delay))).await;
         self.stats.retried.fetch_add(1, Ordering::Relaxed);
@@ -358,16 +377,12 @@ impl Worker {
             format!("dead-{}", sequence(msg)).as_str(),
         );
         tracing::warn!(%reason, "dead-lettered");
-        let sent = self
-            .js
-            .publish_with_headers(
-                dead_subject(code),
-                headers,
-                msg.payload.clone(),
-            )
-            .await;
-        if let Ok(ack) = sent {
-            let _ = ack.await;
+        let subject = dead_subject(code);
+        let body = msg.payload.clone();
+        if let Err(e) =
+            crate::publish::confirmed(&self.js, &subject, headers, body).await
+        {
+            tracing::error!(error = %e, "dead letter not confirmed");
         }
         let _ = msg.ack_with(AckKind::Term).await;
         self.stats.dead.fetch_add(1, Ordering::Relaxed);
@@ -389,10 +404,34 @@ fn write_once(
         Err(StoreError::Duplicate { .. }) => return Ok(false),
         Err(e) => return Err(e),
     }
-    s.start_submission(&new.id, now())?;
-    s.finish_submission(&new.id, outcome, now())?;
+    s.start_submission(&new.id, Timestamp::now())?;
+    s.finish_submission(&new.id, outcome, Timestamp::now())?;
     Ok(true)
 }
+
+/// Why a message was not done.
+enum Failure {
+    /// It can never succeed: dead-letter it at once.
+    Poison { code: &'static str, reason: String },
+    /// It may succeed on another delivery.
+    Transient { what: &'static str, why: String },
+}
+
+impl Failure {
+    fn poison(code: &'static str, reason: String) -> Failure {
+        Failure::Poison { code, reason }
+    }
+
+    fn transient(what: &'static str, why: String) -> Failure {
+        Failure::Transient { what, why }
+    }
+}
+
+/// How often an ack is tried before the message is left to come again.
+const ACK_ATTEMPTS: u32 = 6;
+
+/// The pause before the second ack; it grows by as much each time.
+const ACK_RETRY_DELAY: Duration = Duration::from_millis(250);
 
 /// How long a fetch waits for messages.
 const FETCH_EXPIRES: Duration = Duration::from_millis(500);
@@ -425,11 +464,4 @@ async fn fetch(consumer: &PullConsumer, n: usize) -> Result<Vec<Message>> {
         Err(_) => tracing::warn!("a fetch got no answer; fetching again"),
     }
     Ok(out)
-}
-
-fn now() -> Timestamp {
-    let micros = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
-    Timestamp::from_micros(micros)
 }

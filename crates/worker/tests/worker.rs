@@ -130,6 +130,27 @@ fn mail(n: usize) -> (Vec<u8>, &'static str) {
     (text.into_bytes(), if phish { "malicious" } else { "clean" })
 }
 
+/// The headers of a file of `kbzenit`, published by hand: `fields` add
+/// to or replace the kind and organisation.
+fn raw_headers(fields: &[(&str, &str)]) -> async_nats::HeaderMap {
+    let mut h = async_nats::HeaderMap::new();
+    h.insert(header::KIND, "file");
+    h.insert(header::ORG, "kbzenit");
+    for (k, v) in fields {
+        h.insert(*k, *v);
+    }
+    h
+}
+
+/// Publishes work by hand, bypassing the submitter.
+async fn publish_raw(js: &Context, h: async_nats::HeaderMap, body: Vec<u8>) {
+    js.publish_with_headers("cs.work.file.kbzenit", h, body.into())
+        .await
+        .unwrap()
+        .await
+        .unwrap();
+}
+
 fn topology() -> Topology {
     Topology {
         ack_wait: Duration::from_secs(3),
@@ -299,22 +320,14 @@ async fn poison_messages_are_dead_lettered_with_the_reason() {
         .await
         .unwrap();
     // A large payload whose object was never stored: retried, then dead.
-    let mut h = async_nats::HeaderMap::new();
-    for (k, v) in [
-        (header::KIND, "file"),
-        (header::ORG, "kbzenit"),
+    let sha = counterspy_worker::sha256(b"gone");
+    let h = raw_headers(&[
         (header::CASE, "poison"),
         (header::NAME, "big.bin"),
-        (header::SHA256, &counterspy_worker::sha256(b"gone")),
+        (header::SHA256, &sha),
         (header::OBJECT, "gone"),
-    ] {
-        h.insert(k, v);
-    }
-    js.publish_with_headers("cs.work.file.kbzenit", h, "".into())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    ]);
+    publish_raw(&js, h, Vec::new()).await;
     // A good one alongside.
     submitter.file("kbzenit", "poison", "ok.eml", mail(1).0).await.unwrap();
     let w = worker(js.clone(), "w", dir.path(), None).await;
@@ -390,26 +403,14 @@ async fn duplicates_never_make_a_second_result() {
     let stats = w.stats();
     let task = tokio::spawn(w.run(std::future::pending()));
     wait_stored(&db, 1, Duration::from_secs(60)).await;
-    js.get_stream("CS_WORK").await.unwrap();
-    let mut h = counterspy_worker::Work::from_headers(None)
-        .err()
-        .map(|_| async_nats::HeaderMap::new())
-        .unwrap();
-    for (k, v) in [
-        (header::KIND, "file"),
-        (header::ORG, "kbzenit"),
+    let sha = counterspy_worker::sha256(&bytes);
+    let h = raw_headers(&[
         (header::CASE, "dup"),
         (header::NAME, "0.eml"),
-        (header::SHA256, counterspy_worker::sha256(&bytes).as_str()),
+        (header::SHA256, &sha),
         (header::MSG_ID, "another-id-past-the-window"),
-    ] {
-        h.insert(k, v);
-    }
-    js.publish_with_headers("cs.work.file.kbzenit", h, bytes.into())
-        .await
-        .unwrap()
-        .await
-        .unwrap();
+    ]);
+    publish_raw(&js, h, bytes).await;
     let clock = Instant::now();
     while stats.snapshot().1 < 1 {
         assert!(
@@ -458,7 +459,9 @@ async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
     let url = urls.join(",");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
-    let replicated = Topology { replicas: 3, ..topology() };
+    // The production ack wait and deliveries: a leader election takes
+    // seconds, and a delivery spent in one is not a poison input.
+    let replicated = Topology { replicas: 3, ..Topology::default() };
     // The cluster needs a moment to elect its JetStream leader.
     let clock = Instant::now();
     let submitter = loop {
@@ -505,7 +508,15 @@ async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
             .await
             .unwrap();
     }
-    wait_stored(&db, n, Duration::from_secs(300)).await;
+    while stored(&db).len() < n {
+        let counts = stats.snapshot();
+        let done = stored(&db).len();
+        assert!(
+            clock.elapsed() < Duration::from_secs(300),
+            "{done} of {n} stored; (done, duplicates, retried, dead) {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     task.abort();
     let rows = stored(&db);
     assert_eq!(rows.len(), n);
