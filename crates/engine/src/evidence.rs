@@ -3,19 +3,22 @@
 //! what `counterspy serve` does per submission, storing each
 //! [`Analysed`] and correlating the stored ones later.
 
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use counterspy_correlate::CaseBuilder;
-use counterspy_events::{EVTX_MAGIC, EventsError, ReadStats};
+use counterspy_events::{EVTX_MAGIC, EventsError};
 use counterspy_model::case::{EvidenceFile, EvidenceKind};
-use counterspy_model::{Detection, Event, ScanReport, Timestamp, Verdict};
+use counterspy_model::{Detection, ScanReport, Timestamp, Verdict};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::{Engine, Hunter, Input};
+use crate::{Carry, Engine, Hunter, Input};
+
+mod logs;
+
+pub(crate) use logs::hunt_logs_carried;
+pub use logs::{LogBatch, hunt_logs};
 
 /// One evidence file to analyse: where it is, and the path the case
 /// shows for it (relative to the evidence folder, or a submission's
@@ -122,26 +125,51 @@ pub fn analyse_file(
     org: &str,
     file: &EvidencePath,
 ) -> Result<Analysed, EventsError> {
-    if is_event_log(&file.path) {
-        let batch =
-            hunt_logs(hunter, org, std::slice::from_ref(file), &|_| {})?;
-        let programs = batch.programs;
-        let (file, mut detections) = batch
-            .logs
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| (logged(org, file, None), Vec::new()));
-        for d in &mut detections {
-            d.source = shown_source(&d.source, &file.path);
-        }
-        return Ok(Analysed::Log { file, detections, programs });
+    Ok(analyse_file_carried(engine, hunter, org, file, Carry::new())?.0)
+}
+
+/// [`analyse_file`] with the correlation state of a stream of event
+/// batches ([`Hunter::run_carried`]): an event log is hunted as the next
+/// batch after `carry`, and its detections include the correlations it
+/// completes, also those whose first hit (and so the detection's source)
+/// is in an earlier batch; the returned carry names events by their shown
+/// paths. Any other file is scanned, and `carry` comes back unchanged.
+///
+/// # Errors
+///
+/// As [`analyse_file`].
+pub(crate) fn analyse_file_carried(
+    engine: &Engine,
+    hunter: &Hunter,
+    org: &str,
+    file: &EvidencePath,
+    carry: Carry,
+) -> Result<(Analysed, Carry), EventsError> {
+    if !is_event_log(&file.path) {
+        let report = match Input::file(file.path.clone()).read() {
+            Ok(data) => engine.scan_bytes(&file.shown, data),
+            Err(e) => crate::engine::error_report(&file.shown, &e),
+        };
+        let file = scanned(org, file, &report);
+        return Ok((Analysed::Scan { file, report }, carry));
     }
-    let report = match Input::file(file.path.clone()).read() {
-        Ok(data) => engine.scan_bytes(&file.shown, data),
-        Err(e) => crate::engine::error_report(&file.shown, &e),
-    };
-    let file = scanned(org, file, &report);
-    Ok(Analysed::Scan { file, report })
+    let files = std::slice::from_ref(file);
+    let (batch, carry) =
+        hunt_logs_carried(hunter, org, files, &|_| {}, carry)?;
+    let read_as = file.path.display().to_string();
+    let (evidence, mut detections) = batch
+        .logs
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| (logs::logged(org, file, None), Vec::new()));
+    for d in &mut detections {
+        if logs::in_file(&d.source, &read_as) {
+            d.source = logs::shown_source(&d.source, &file.shown);
+        }
+    }
+    let programs = batch.programs;
+    let analysed = Analysed::Log { file: evidence, detections, programs };
+    Ok((analysed, carry))
 }
 
 /// Scans `files` of organisation `org` in parallel, in order; `done` is
@@ -178,128 +206,6 @@ fn scanned(org: &str, f: &EvidencePath, report: &ScanReport) -> EvidenceFile {
         events: None,
         error: report.error.clone(),
     }
-}
-
-/// Event logs of one organisation, hunted together (so correlation rules
-/// see every file).
-#[derive(Debug, Default)]
-pub struct LogBatch {
-    /// Each log with its detections, in input order.
-    pub logs: Vec<(EvidenceFile, Vec<Detection>)>,
-    /// Programs seen starting, by first start.
-    pub programs: Vec<ProgramRun>,
-    /// What was read.
-    pub stats: ReadStats,
-}
-
-/// Hunts `files` of organisation `org` with every rule of `hunter`;
-/// `progress` gets counts of events read.
-///
-/// # Errors
-///
-/// Only when the hunt cannot start; a file that cannot be read is
-/// recorded in its evidence file's `error`.
-pub fn hunt_logs(
-    hunter: &Hunter,
-    org: &str,
-    files: &[EvidencePath],
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<LogBatch, EventsError> {
-    let mut batch = LogBatch::default();
-    if files.is_empty() {
-        return Ok(batch);
-    }
-    let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
-    let programs: Mutex<Programs> = Mutex::new(HashMap::new());
-    let observe = |event: &Event| observe_program(event, &programs);
-    let hunt = hunter.run_observed(&paths, progress, &observe)?;
-    let failed: HashMap<String, String> = hunt
-        .stats
-        .files_failed
-        .iter()
-        .map(|(p, why)| (p.display().to_string(), why.clone()))
-        .collect();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for f in files {
-        let read_as = f.path.display().to_string();
-        let error = failed.get(&read_as).cloned();
-        index.insert(read_as, batch.logs.len());
-        batch.logs.push((logged(org, f, error), Vec::new()));
-    }
-    for d in hunt.detections {
-        let Some(&i) = source_file(&d.source).and_then(|f| index.get(f))
-        else {
-            continue;
-        };
-        if let Some((_, found)) = batch.logs.get_mut(i) {
-            found.push(d);
-        }
-    }
-    let programs = programs.into_inner().unwrap_or_else(|e| e.into_inner());
-    batch.programs = sorted_programs(programs);
-    batch.stats = hunt.stats;
-    Ok(batch)
-}
-
-fn logged(org: &str, f: &EvidencePath, error: Option<String>) -> EvidenceFile {
-    EvidenceFile {
-        org: org.to_string(),
-        path: f.shown.clone(),
-        kind: EvidenceKind::EventLog,
-        size: std::fs::metadata(&f.path).map_or(0, |m| m.len()),
-        sha256: file_sha256(&f.path),
-        verdict: None,
-        events: None,
-        error,
-    }
-}
-
-/// The file part of a detection's source (`file#record=N`, `file:line`).
-fn source_file(source: &str) -> Option<&str> {
-    if let Some((file, _)) = source.rsplit_once("#record=") {
-        return Some(file);
-    }
-    source.rsplit_once(':').map(|(file, _)| file)
-}
-
-/// `source` with its file part replaced by the shown path.
-fn shown_source(source: &str, shown: &str) -> String {
-    if let Some((_, record)) = source.rsplit_once("#record=") {
-        return format!("{shown}#record={record}");
-    }
-    match source.rsplit_once(':') {
-        Some((_, line)) => format!("{shown}:{line}"),
-        None => shown.to_string(),
-    }
-}
-
-/// The first time each program ran, from process-creation events.
-type Programs = HashMap<(Option<String>, Option<String>), Timestamp>;
-
-fn observe_program(event: &Event, programs: &Mutex<Programs>) {
-    let id = event.event_id();
-    let sysmon = event.channel().is_some_and(|c| c.contains("Sysmon"));
-    let start = (sysmon && id == Some(1)) || id == Some(4688);
-    let Some(time) = event.timestamp().filter(|_| start) else { return };
-    let text = |name: &str| event.get(name).map(|v| v.to_text().into_owned());
-    let image = text("Image").or_else(|| text("NewProcessName"));
-    let hash = text("Hashes");
-    let mut map = programs.lock().unwrap_or_else(|e| e.into_inner());
-    let slot = map.entry((image, hash)).or_insert(time);
-    if time < *slot {
-        *slot = time;
-    }
-}
-
-fn sorted_programs(programs: Programs) -> Vec<ProgramRun> {
-    let mut out: Vec<ProgramRun> = programs
-        .into_iter()
-        .map(|((image, hashes), time)| ProgramRun { time, image, hashes })
-        .collect();
-    out.sort_by(|a, b| {
-        (a.time, &a.image, &a.hashes).cmp(&(b.time, &b.image, &b.hashes))
-    });
-    out
 }
 
 /// Whether `path` is an event log: EVTX by magic or extension; JSON

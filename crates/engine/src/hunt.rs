@@ -12,10 +12,17 @@ use counterspy_sigma::{
     CorrelationHit, Correlator, Hit, Level, RuleInfo, RuleSet,
 };
 
+mod carry;
+mod correlate;
 mod details;
+mod pending;
 mod samples;
 
+pub use carry::{Carry, MAX_CARRIED_FIRINGS, MAX_CARRIED_HITS, Restart};
+pub use pending::MAX_CLOCK_AHEAD;
 pub use samples::{SampleCheck, check_rule_samples};
+
+use pending::{Clock, EventRef, Pending};
 
 /// Events between two progress reports of one worker.
 const PROGRESS_EVERY: u64 = 1024;
@@ -89,7 +96,9 @@ impl HunterBuilder {
 /// Events are read and matched in parallel (one EVTX chunk or batch of
 /// JSON lines at a time, so memory does not grow with the input); only
 /// hits are kept. Correlation rules run once every event has been read,
-/// over the hits of the rules they refer to, in time order.
+/// over the hits of the rules they refer to, in time order; with
+/// [`run_carried`](Hunter::run_carried), also over the hits a [`Carry`]
+/// brings from earlier batches of the same stream.
 pub struct Hunter {
     rules: Option<RuleSet>,
     min_level: Severity,
@@ -105,37 +114,6 @@ pub struct Hunt {
     pub detections: Vec<Detection>,
     /// What was read.
     pub stats: ReadStats,
-}
-
-/// A hit some correlation needs, with where its event came from.
-struct Pending {
-    hit: Hit,
-    time: Timestamp,
-    event: EventRef,
-}
-
-/// The fields of an event a detection reports.
-#[derive(Clone, Debug, Default)]
-struct EventRef {
-    timestamp: Option<Timestamp>,
-    computer: Option<String>,
-    channel: Option<String>,
-    event_id: Option<u32>,
-    record_id: Option<u64>,
-    source: String,
-}
-
-impl EventRef {
-    fn of(event: &Event) -> EventRef {
-        EventRef {
-            timestamp: event.timestamp(),
-            computer: event.computer().map(str::to_string),
-            channel: event.channel().map(str::to_string),
-            event_id: event.event_id(),
-            record_id: event.record_id(),
-            source: event.source().to_string(),
-        }
-    }
 }
 
 /// What the workers collect.
@@ -181,17 +159,50 @@ impl Hunter {
         progress: &(dyn Fn(u64) + Sync),
         observe: &(dyn Fn(&Event) + Sync),
     ) -> Result<Hunt, EventsError> {
+        let carry = Carry::new();
+        Ok(self.run_carried(paths, progress, observe, carry)?.0)
+    }
+
+    /// [`run_observed`](Hunter::run_observed) over one batch of a stream
+    /// of batches (one host's logs, cut into files): correlations resume
+    /// from `carry`, the state the run over the batch before returned,
+    /// and the run returns the state for the batch after.
+    ///
+    /// Carried hits are correlated first, in their order, then this
+    /// batch's by time. A correlation is reported only if one of its hits
+    /// is from this batch and it was not reported before, so batches
+    /// hunted in order with the carry passed along report what one hunt
+    /// over all of them would, each correlation once, in the batch that
+    /// completes it (exactly so for lower-bound conditions; see [`Carry`]
+    /// for the conditions and for what is lost without a carry). A
+    /// correlation detection names its first hit's event, which may be
+    /// in an earlier batch. A carry made with other rules is ignored, and
+    /// the returned carry says so ([`Carry::restarted`]). Without rules,
+    /// nothing is correlated and `carry` comes back unchanged.
+    ///
+    /// # Errors
+    ///
+    /// As [`run`](Hunter::run).
+    pub fn run_carried(
+        &self,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(u64) + Sync),
+        observe: &(dyn Fn(&Event) + Sync),
+        carry: Carry,
+    ) -> Result<(Hunt, Carry), EventsError> {
         let Some(rules) = &self.rules else {
-            return self.read_only(paths, progress, observe);
+            return Ok((self.read_only(paths, progress, observe)?, carry));
         };
         let found = Mutex::new(Found::default());
+        let clock = Clock::new();
         // Only asked which rules correlations need; finds nothing itself.
         let wanted = Correlator::new(rules);
         let stats = self.reader.par_for_each_init(
             paths,
-            || (Vec::new(), 0u64),
-            |(hits, seen), event| {
+            || (Vec::new(), 0u64, i64::MIN),
+            |(hits, seen, newest), event| {
                 observe(&event);
+                clock.see(&event, newest);
                 rules.matches(&event, hits);
                 if !hits.is_empty() {
                     self.keep(rules, &wanted, &event, hits, &found);
@@ -201,7 +212,14 @@ impl Hunter {
         )?;
         let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
         let mut detections = found.detections;
-        detections.extend(self.correlate(rules, found.pending));
+        let (correlations, carry) = correlate::correlate(
+            rules,
+            self.min_level,
+            found.pending,
+            clock.newest(),
+            carry,
+        );
+        detections.extend(correlations);
         detections.sort_by(|a, b| {
             (a.timestamp, &a.rule.title, &a.source).cmp(&(
                 b.timestamp,
@@ -209,7 +227,7 @@ impl Hunter {
                 &b.source,
             ))
         });
-        Ok(Hunt { detections, stats })
+        Ok((Hunt { detections, stats }, carry))
     }
 
     /// Reads and normalises every event, evaluates nothing.
@@ -264,39 +282,6 @@ impl Hunter {
         let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
         found.detections.append(&mut detections);
         found.pending.append(&mut pending);
-    }
-
-    fn correlate(
-        &self,
-        rules: &RuleSet,
-        mut pending: Vec<Pending>,
-    ) -> Vec<Detection> {
-        if pending.is_empty() {
-            return Vec::new();
-        }
-        // Push order decides ties; make it independent of thread timing.
-        pending.sort_by(|a, b| {
-            (a.time, &a.event.source).cmp(&(b.time, &b.event.source))
-        });
-        let mut correlator = Correlator::new(rules);
-        let mut events = Vec::with_capacity(pending.len());
-        for p in pending {
-            correlator.push(p.hit, p.time);
-            events.push(p.event);
-        }
-        let hits = correlator.finish();
-        let wanted = |h: &&CorrelationHit| {
-            rules
-                .rules()
-                .get(h.rule)
-                .is_some_and(|i| level(i) >= self.min_level)
-        };
-        hits.iter()
-            .filter(wanted)
-            .filter_map(|h| {
-                correlation(rules.rules().get(h.rule)?, h, &events)
-            })
-            .collect()
     }
 }
 
@@ -359,13 +344,14 @@ fn detection(
     }
 }
 
+/// A correlation hit as a detection, named after its first hit's
+/// event.
 fn correlation(
     info: &RuleInfo,
     hit: &CorrelationHit,
-    events: &[EventRef],
-) -> Option<Detection> {
-    let first = hit.hits.first().and_then(|&i| events.get(i));
-    let mut d = detection(info, first?, Vec::new());
+    first: &EventRef,
+) -> Detection {
+    let mut d = detection(info, first, Vec::new());
     d.timestamp = Some(hit.first);
     d.last = Some(hit.last);
     d.count = Some(hit.count);
@@ -376,5 +362,5 @@ fn correlation(
             (field.clone(), value.clone().unwrap_or_default())
         })
         .collect();
-    Some(d)
+    d
 }

@@ -46,7 +46,10 @@ pub use evidence::{
     Analysed, EvidencePath, LogBatch, ProgramRun, analyse_file, hunt_logs,
     is_event_log, scan_files,
 };
-pub use hunt::{Hunt, Hunter, HunterBuilder, SampleCheck, check_rule_samples};
+pub use hunt::{
+    Carry, Hunt, Hunter, HunterBuilder, MAX_CARRIED_FIRINGS, MAX_CARRIED_HITS,
+    MAX_CLOCK_AHEAD, Restart, SampleCheck, check_rule_samples,
+};
 pub use inputs::{Input, InputError, collect_inputs};
 pub use investigate::{
     INVESTIGATE_DETAILS, InvestigateError, InvestigateProgress,

@@ -18,7 +18,13 @@
 //!   set between all matching threads.
 //! - [`Correlator`] takes hits with their event times, in any order, and
 //!   [`finish`](Correlator::finish)es with the [`CorrelationHit`]s of the
-//!   correlation rules.
+//!   correlation rules. Runs chain over batches of events:
+//!   [`finish_resumable`](Correlator::finish_resumable) returns
+//!   [`Correlated`], which tells which hits each correlation's windows
+//!   are past, and [`push_carried`](Correlator::push_carried) hands the
+//!   rest to the next run (serialisable [`Hit`]s;
+//!   [`RuleSet::fingerprint`] and [`RuleSet::longest_timespan`] say
+//!   which rules they belong to and how long they matter).
 //! - [`SigmaError`] is returned only for paths and mapping files that
 //!   cannot be read; problems in rules are diagnostics, never errors,
 //!   never panics.
@@ -202,6 +208,7 @@ mod builtin;
 mod correlation;
 mod diagnostic;
 mod error;
+mod fingerprint;
 mod hit;
 mod info;
 mod loader;
@@ -212,7 +219,9 @@ mod ruleset;
 
 pub use build::RuleSetBuilder;
 pub use builtin::BUILTIN_RULES;
-pub use correlation::{CorrelationHit, CorrelationType, Correlator};
+pub use correlation::{
+    Correlated, CorrelationHit, CorrelationType, Correlator,
+};
 pub use diagnostic::{Diagnostic, DiagnosticCode, LoadStats, Severity};
 pub use error::SigmaError;
 pub use hit::Hit;

@@ -2,6 +2,7 @@
 
 use counterspy_model::{Event, FieldKey};
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use rsigma_eval::{CompiledRule, Engine, EvaluationResult};
 
@@ -54,6 +55,26 @@ impl RuleSet {
     /// [`Correlator`](crate::Correlator) has nothing to do).
     pub fn has_correlations(&self) -> bool {
         !self.specs.is_empty()
+    }
+
+    /// The longest `timespan` of its correlation rules (`None` without
+    /// correlations): how far back from the newest event a later batch
+    /// can still need a hit.
+    pub fn longest_timespan(&self) -> Option<Duration> {
+        let micros = self.specs.iter().map(|s| s.span_micros).max()?;
+        Some(Duration::from_micros(u64::try_from(micros).unwrap_or(0)))
+    }
+
+    /// A digest of everything [`Hit`]s and correlation state depend on:
+    /// the rules in order (id, name, title, kind), the fields each
+    /// rule's hits carry, and each correlation as resolved (type,
+    /// references, `group-by`, `timespan`, condition). Stable across
+    /// processes and platforms for the same rules and crate version, so
+    /// state kept between runs (hits, windows) can be checked against
+    /// the rules it was made with. Levels, paths and descriptions do not
+    /// count.
+    pub fn fingerprint(&self) -> u64 {
+        crate::fingerprint::of(self)
     }
 
     pub(crate) fn specs(&self) -> &[Spec] {

@@ -5,6 +5,13 @@
 //! values they need, taken at match time), and evaluates every window
 //! when [`Correlator::finish`] has them all, sorted by time. Memory grows
 //! with those hits, not with the events read.
+//!
+//! Runs can be chained over batches of events:
+//! [`Correlator::finish_resumable`] also tells which hits each
+//! correlation is done with (its windows have moved past them), and
+//! [`Correlator::push_carried`] hands such a hit to the next run, which
+//! then leaves it out of those correlations' windows, so windows resume
+//! where the last run left them.
 
 mod spec;
 mod window;
@@ -43,11 +50,45 @@ pub struct CorrelationHit {
     pub hits: Vec<usize>,
 }
 
+/// What [`Correlator::finish_resumable`] found, with what a run over
+/// the next batch of events needs to resume the windows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Correlated {
+    /// The correlation hits, as [`Correlator::finish`] returns them.
+    pub hits: Vec<CorrelationHit>,
+    /// Per push number: the correlation rules done with that hit.
+    settled: Vec<Vec<usize>>,
+    /// Per push number: whether every correlation that refers to the
+    /// hit's rule is done with it.
+    spent: Vec<bool>,
+}
+
+impl Correlated {
+    /// The correlation rules (indices into [`RuleSet::rules`]) whose
+    /// windows are past hit number `push` (0-based push order): no later
+    /// window of theirs can contain it, whatever comes next in time.
+    /// Hand them to [`Correlator::push_carried`] when carrying the hit
+    /// to the next run.
+    pub fn settled(&self, push: usize) -> &[usize] {
+        self.settled.get(push).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether hit number `push` can no longer contribute to any
+    /// correlation: every correlation referring to its rule is done with
+    /// it (also true for hits no correlation wants). Such a hit need not
+    /// be carried.
+    pub fn spent(&self, push: usize) -> bool {
+        self.spent.get(push).copied().unwrap_or(true)
+    }
+}
+
 /// One pushed hit the correlations need.
 struct Stored {
     time: i64,
     seq: usize,
     hit: Hit,
+    /// Correlation rules whose windows are past this hit.
+    settled: Vec<usize>,
 }
 
 /// Collects hits and evaluates the rule set's correlation rules.
@@ -81,39 +122,95 @@ impl<'r> Correlator<'r> {
 
     /// Adds a hit of an event written at `time`.
     pub fn push(&mut self, hit: Hit, time: Timestamp) {
+        self.push_carried(hit, time, Vec::new());
+    }
+
+    /// Adds a hit carried over from an earlier run, which the windows of
+    /// the correlation rules in `settled` (from [`Correlated::settled`])
+    /// leave out. Push carried hits first, in the order of the earlier
+    /// run, so that hits of the same time keep their order.
+    pub fn push_carried(
+        &mut self,
+        hit: Hit,
+        time: Timestamp,
+        settled: Vec<usize>,
+    ) {
         let seq = self.pushed;
         self.pushed += 1;
         if self.wants(hit.rule) {
             let time = time.as_micros();
-            self.stored.push(Stored { time, seq, hit });
+            self.stored.push(Stored { time, seq, hit, settled });
         }
     }
 
     /// Evaluates every correlation rule; results sorted by rule, then
     /// time.
-    pub fn finish(mut self) -> Vec<CorrelationHit> {
-        self.stored.sort_by_key(|s| (s.time, s.seq));
-        let mut out = Vec::new();
-        for spec in self.set.specs() {
-            self.evaluate(spec, &mut out);
-        }
-        out
+    pub fn finish(self) -> Vec<CorrelationHit> {
+        self.finish_resumable().hits
     }
 
-    fn evaluate(&self, spec: &Spec, out: &mut Vec<CorrelationHit>) {
-        for (key, members) in self.groups(spec) {
-            for fired in window::evaluate(spec, &members) {
+    /// [`finish`](Correlator::finish), also telling which hits each
+    /// correlation is done with ([`Correlated::settled`]).
+    pub fn finish_resumable(mut self) -> Correlated {
+        self.stored.sort_by_key(|s| (s.time, s.seq));
+        let mut hits = Vec::new();
+        let mut settled = vec![Vec::new(); self.pushed];
+        for s in &mut self.stored {
+            if let Some(slot) = settled.get_mut(s.seq) {
+                *slot = std::mem::take(&mut s.settled);
+            }
+        }
+        for spec in self.set.specs() {
+            self.evaluate(spec, &mut hits, &mut settled);
+        }
+        let spent = self.spent(&settled);
+        Correlated { hits, settled, spent }
+    }
+
+    fn evaluate(
+        &self,
+        spec: &Spec,
+        out: &mut Vec<CorrelationHit>,
+        settled: &mut [Vec<usize>],
+    ) {
+        for (key, members) in self.groups(spec, settled) {
+            let evaluated = window::evaluate(spec, &members);
+            for fired in evaluated.fired {
                 let window =
                     members.get(fired.start..=fired.end).unwrap_or_default();
                 out.push(self.report(spec, &key, window, fired.measure));
             }
+            let done = members.get(..evaluated.settled).unwrap_or_default();
+            for m in done {
+                if let Some(rules) = settled.get_mut(m.seq) {
+                    rules.push(spec.rule);
+                }
+            }
         }
     }
 
-    /// The spec's hits, grouped by their `group-by` values, in time order.
+    /// Per push number, whether every correlation referring to the hit's
+    /// rule has settled it.
+    fn spent(&self, settled: &[Vec<usize>]) -> Vec<bool> {
+        let mut spent = vec![true; self.pushed];
+        for s in &self.stored {
+            let done = settled.get(s.seq).map_or(&[][..], Vec::as_slice);
+            let live = self.set.specs().iter().any(|spec| {
+                spec.refs.contains(&s.hit.rule) && !done.contains(&spec.rule)
+            });
+            if let Some(slot) = spent.get_mut(s.seq) {
+                *slot = !live;
+            }
+        }
+        spent
+    }
+
+    /// The spec's hits, grouped by their `group-by` values, in time order;
+    /// hits the spec has settled are left out.
     fn groups<'s>(
         &'s self,
         spec: &Spec,
+        settled: &[Vec<usize>],
     ) -> BTreeMap<Vec<Option<&'s str>>, Vec<window::Member<'s>>> {
         let mut groups: BTreeMap<_, Vec<_>> = BTreeMap::new();
         for s in &self.stored {
@@ -121,6 +218,9 @@ impl<'r> Correlator<'r> {
             else {
                 continue;
             };
+            if settled.get(s.seq).is_some_and(|d| d.contains(&spec.rule)) {
+                continue;
+            }
             let pick = |p: &usize| s.hit.value(*p);
             let key: Vec<_> = spec
                 .group_pos

@@ -25,6 +25,18 @@ pub(crate) struct Fired {
     pub(crate) measure: u64,
 }
 
+/// What [`evaluate`] found in one group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Evaluated {
+    /// The windows that fired, in time order.
+    pub(crate) fired: Vec<Fired>,
+    /// How many leading members no later window can contain: those up to
+    /// the last firing (sliding windows restart after it), or those
+    /// before the last window (non-overlapping windows restart after
+    /// each). Members after them may still join a later window.
+    pub(crate) settled: usize,
+}
+
 /// Evaluates `members` (sorted by time, then seq).
 ///
 /// A window spans `timespan` inclusively from its first member. With a
@@ -33,7 +45,7 @@ pub(crate) struct Fired {
 /// after it. Otherwise (`lt`, `lte`, `eq`, `neq`, ranges) windows do not
 /// overlap: each is judged whole, and the next starts after it, so
 /// "at most 2" is not satisfied by the tail of a burst of 3.
-pub(crate) fn evaluate(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
+pub(crate) fn evaluate(spec: &Spec, members: &[Member<'_>]) -> Evaluated {
     if spec.condition.monotone() {
         growing(spec, members)
     } else {
@@ -41,7 +53,7 @@ pub(crate) fn evaluate(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
     }
 }
 
-fn growing(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
+fn growing(spec: &Spec, members: &[Member<'_>]) -> Evaluated {
     let mut fired = Vec::new();
     let mut state = State::new(spec);
     let mut lo = 0;
@@ -61,12 +73,13 @@ fn growing(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
             lo = hi + 1;
         }
     }
-    fired
+    let settled = fired.last().map_or(0, |f| f.end + 1);
+    Evaluated { fired, settled }
 }
 
-fn whole(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
+fn whole(spec: &Spec, members: &[Member<'_>]) -> Evaluated {
     let mut fired = Vec::new();
-    let mut lo = 0;
+    let (mut lo, mut last) = (0, 0);
     while let Some(first) = members.get(lo) {
         let limit = first.time.saturating_add(spec.span_micros);
         let rest = members.get(lo..).unwrap_or_default();
@@ -78,9 +91,10 @@ fn whole(spec: &Spec, members: &[Member<'_>]) -> Vec<Fired> {
         if let Some(measure) = state.holds(spec, window) {
             fired.push(Fired { start: lo, end: hi, measure });
         }
+        last = lo;
         lo = hi + 1;
     }
-    fired
+    Evaluated { fired, settled: last }
 }
 
 /// For `temporal_ordered`, the window starts at its first hit of the
