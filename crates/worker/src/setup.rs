@@ -5,13 +5,18 @@ use std::time::Duration;
 
 use async_nats::jetstream::consumer::{AckPolicy, pull};
 use async_nats::jetstream::object_store::ObjectStore;
-use async_nats::jetstream::stream::{Config, RetentionPolicy, StorageType};
+use async_nats::jetstream::stream::{
+    Config, DiscardPolicy, RetentionPolicy, StorageType,
+};
 use async_nats::jetstream::{self, Context};
 
 use crate::error::{Result, WorkerError};
+use async_nats::jetstream::kv;
+
 use crate::subjects::{
-    DEAD_ALL, DEAD_STREAM, OBJECT_BUCKET, RESULTS_ALL, RESULTS_STREAM,
-    WORK_ALL, WORK_STREAM, WORKERS,
+    CARRIES, DEAD_ALL, DEAD_STREAM, FILES_ALL, LEASES, MEMBERS, OBJECT_BUCKET,
+    RESULTS_ALL, RESULTS_STREAM, WORK_ALL, WORK_STREAM, WORKERS,
+    partition_consumer, partition_filter,
 };
 
 /// How the streams are laid out and how work is delivered.
@@ -30,6 +35,13 @@ pub struct Topology {
     pub inline_limit: usize,
     /// How long JetStream drops a re-published message with the same id.
     pub duplicate_window: Duration,
+    /// Event partitions (each owned by one worker at a time); a host's
+    /// batches always land in the same one. Every publisher and worker
+    /// of a deployment must agree on it.
+    pub partitions: u32,
+    /// How long a partition lease (and a worker's heartbeat) lasts
+    /// unrenewed: how soon a dead worker's partitions move on.
+    pub lease: Duration,
 }
 
 impl Default for Topology {
@@ -40,6 +52,8 @@ impl Default for Topology {
             ack_wait: Duration::from_secs(30),
             inline_limit: 512 << 10,
             duplicate_window: Duration::from_secs(600),
+            partitions: 16,
+            lease: Duration::from_secs(15),
         }
     }
 }
@@ -87,15 +101,74 @@ pub async fn ensure(js: &Context, t: &Topology) -> Result<()> {
             ack_policy: AckPolicy::Explicit,
             ack_wait: t.ack_wait,
             max_deliver: t.max_deliver,
-            filter_subject: WORK_ALL.to_string(),
+            filter_subject: FILES_ALL.to_string(),
             max_ack_pending: 10_000,
             ..pull::Config::default()
         },
     )
     .await
     .map_err(|e| WorkerError::js("creating the workers' consumer", e))?;
+    for p in 0..t.partitions {
+        work.get_or_create_consumer(&partition_consumer(p), partition(t, p))
+            .await
+            .map_err(|e| {
+                WorkerError::js("creating a partition consumer", e)
+            })?;
+    }
+    for bucket in [LEASES, MEMBERS, CARRIES] {
+        bucket_of(js, t, bucket).await?;
+    }
     objects(js, t).await?;
     Ok(())
+}
+
+/// A partition's consumer: one batch at a time, in order, so that its
+/// owner's correlation state follows the host's events.
+fn partition(t: &Topology, p: u32) -> pull::Config {
+    pull::Config {
+        durable_name: Some(partition_consumer(p)),
+        ack_policy: AckPolicy::Explicit,
+        ack_wait: t.ack_wait,
+        max_deliver: t.max_deliver,
+        filter_subject: partition_filter(p),
+        max_ack_pending: 1,
+        ..pull::Config::default()
+    }
+}
+
+/// A key-value bucket of the partitioning: leases and heartbeats expire
+/// after [`Topology::lease`]; carries are kept.
+///
+/// The bucket's stream is created here, configured as the client's
+/// `create_key_value` would: that call first asks for the account's
+/// limits in a form Debian's `nats-server` 2.9 does not answer.
+pub(crate) async fn bucket_of(
+    js: &Context,
+    t: &Topology,
+    bucket: &str,
+) -> Result<kv::Store> {
+    if let Ok(store) = js.get_key_value(bucket).await {
+        return Ok(store);
+    }
+    let max_age = if bucket == CARRIES { Duration::ZERO } else { t.lease };
+    js.get_or_create_stream(Config {
+        name: format!("KV_{bucket}"),
+        subjects: vec![format!("$KV.{bucket}.>")],
+        max_messages_per_subject: 1,
+        max_age,
+        storage: StorageType::File,
+        num_replicas: t.replicas,
+        allow_rollup: true,
+        deny_delete: true,
+        allow_direct: true,
+        discard: DiscardPolicy::New,
+        ..Config::default()
+    })
+    .await
+    .map_err(|e| WorkerError::js("creating a key-value bucket", e))?;
+    js.get_key_value(bucket)
+        .await
+        .map_err(|e| WorkerError::js("opening a key-value bucket", e))
 }
 
 /// The object store of large payloads.

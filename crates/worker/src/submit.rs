@@ -5,7 +5,7 @@ use async_nats::jetstream::Context;
 use crate::envelope::{Work, WorkKind, sha256};
 use crate::error::{Result, WorkerError};
 use crate::setup::{Topology, ensure, objects};
-use crate::subjects::{events_subject, file_subject};
+use crate::subjects::{events_subject, file_subject, partition};
 
 /// Publishes files and event batches to the work stream.
 pub struct Submitter {
@@ -49,8 +49,10 @@ impl Submitter {
         .await
     }
 
-    /// Submits a batch of events (JSON lines) of `host` in `org`, routed
-    /// by organisation and host.
+    /// Submits a batch of events (JSON lines or EVTX) of `host` in
+    /// `org` to the host's partition: its batches are hunted in the
+    /// order they were published, by one worker at a time, with the
+    /// correlation state carried from one to the next.
     ///
     /// # Errors
     ///
@@ -63,7 +65,8 @@ impl Submitter {
         name: &str,
         jsonl: Vec<u8>,
     ) -> Result<String> {
-        let subject = events_subject(org, host);
+        let p = partition(org, host, self.topology.partitions);
+        let subject = events_subject(p, org, host);
         self.publish(WorkKind::Events, org, case, name, &subject, jsonl).await
     }
 

@@ -44,6 +44,9 @@ use counterspy_store::{
 use futures_util::StreamExt;
 use tokio::task::JoinSet;
 
+mod owner;
+mod partition;
+
 use crate::envelope::{Work, header, sha256};
 use crate::error::{Result, WorkerError};
 use crate::setup::{Topology, ensure, objects};
@@ -125,7 +128,9 @@ impl Worker {
         Arc::clone(&self.stats)
     }
 
-    /// Works until `stop` completes, then finishes what it holds. A
+    /// Works until `stop` completes, then finishes what it holds: files
+    /// from the shared consumer, and event batches of the partitions it
+    /// owns (see [`owner`]; the leases are given back at the end). A
     /// failed fetch (a node stopping, a leader election) is retried.
     ///
     /// # Errors
@@ -144,6 +149,9 @@ impl Worker {
             .await
             .map_err(|e| WorkerError::js("opening the consumer", e))?;
         let me = Arc::new(self);
+        let (stop_owner, owning) = tokio::sync::watch::channel(false);
+        let owner = (me.topology.partitions > 0)
+            .then(|| tokio::spawn(owner::own(Arc::clone(&me), owning)));
         let mut running = JoinSet::new();
         tokio::pin!(stop);
         loop {
@@ -167,18 +175,30 @@ impl Worker {
             while running.join_next().await.is_some() {}
         }
         while running.join_next().await.is_some() {}
+        let _ = stop_owner.send(true);
+        if let Some(owner) = owner {
+            let _ = owner.await;
+        }
         Ok(())
     }
 
     async fn handle(&self, msg: Message) {
-        let delivered = msg.info().map_or(1, |i| i.delivered);
         match self.progressing(&msg, self.process(&msg)).await {
             Ok(fresh) => self.ack(&msg, fresh).await,
-            Err(Failure::Poison { code, reason }) => {
-                self.dead(&msg, code, &reason).await;
+            Err(failure) => self.failed(&msg, failure).await,
+        }
+    }
+
+    /// Dead-letters a poison message; sends a transient failure back
+    /// for another delivery (dead-lettered on the last one).
+    async fn failed(&self, msg: &Message, failure: Failure) {
+        let delivered = msg.info().map_or(1, |i| i.delivered);
+        match failure {
+            Failure::Poison { code, reason } => {
+                self.dead(msg, code, &reason).await;
             }
-            Err(Failure::Transient { what, why }) => {
-                self.retry(&msg, delivered, what, &why).await;
+            Failure::Transient { what, why } => {
+                self.retry(msg, delivered, what, &why).await;
             }
         }
     }
@@ -250,18 +270,38 @@ impl Worker {
         work: &Work,
         payload: Vec<u8>,
     ) -> Result<Analysed, String> {
+        self.on_scratch(work, payload, |analyzer, org, path, name| {
+            analyzer.analyse(org, path, name)
+        })
+        .await
+    }
+
+    /// Writes the payload to the scratch folder and runs `analysis` on
+    /// it on the blocking pool; the file is removed afterwards.
+    async fn on_scratch<T, E>(
+        &self,
+        work: &Work,
+        payload: Vec<u8>,
+        analysis: impl FnOnce(&Analyzer, &str, PathBuf, &str) -> Result<T, E>
+        + Send
+        + 'static,
+    ) -> Result<T, String>
+    where
+        T: Send + 'static,
+        E: std::fmt::Display + Send + 'static,
+    {
         let path = self.scratch.join(work.id());
         tokio::fs::write(&path, &payload).await.map_err(|e| e.to_string())?;
         let analyzer = Arc::clone(&self.analyzer);
         let (org, name, p) =
             (work.org.clone(), work.name.clone(), path.clone());
         let joined = tokio::task::spawn_blocking(move || {
-            analyzer.analyse(&org, p, &name)
+            analysis(&analyzer, &org, p, &name)
         })
         .await;
         let _ = tokio::fs::remove_file(&path).await;
         match joined {
-            Ok(Ok(analysed)) => Ok(analysed),
+            Ok(Ok(out)) => Ok(out),
             Ok(Err(e)) => Err(e.to_string()),
             Err(e) => Err(format!("the analysis panicked: {e}")),
         }
@@ -288,7 +328,8 @@ impl Worker {
         crate::publish::confirmed(&self.js, &subject, headers, body)
             .await
             .map_err(|why| {
-                let why = format!("JetStream did not confirm the result: {why}");
+                let why =
+                    format!("JetStream did not confirm the result: {why}");
                 Failure::transient("publish", why)
             })?;
         self.record(work, analysed, json).await.map_err(|e| {

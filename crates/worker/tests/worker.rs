@@ -1,6 +1,8 @@
 //! Workers against a real `nats-server` with JetStream (Debian's
 //! package; `bash .ci/deps` installs it): shared load with exact
-//! results, a worker dying mid-batch, poison messages, duplicates.
+//! results, a worker dying mid-batch, poison messages, duplicates, a
+//! 3-node cluster losing a node, event partitions owned one worker at a
+//! time with correlations carried across batches and workers.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -155,6 +157,8 @@ fn topology() -> Topology {
     Topology {
         ack_wait: Duration::from_secs(3),
         max_deliver: 3,
+        partitions: 4,
+        lease: Duration::from_secs(3),
         ..Topology::default()
     }
 }
@@ -521,4 +525,159 @@ async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
     let rows = stored(&db);
     assert_eq!(rows.len(), n);
     assert!(rows.iter().all(|r| r.completions == 1));
+}
+
+/// A running worker and the switch that stops it gracefully.
+struct Running {
+    stop: tokio::sync::oneshot::Sender<()>,
+    task: tokio::task::JoinHandle<counterspy_worker::Result<()>>,
+}
+
+impl Running {
+    async fn start(url: &str, name: &str, dir: &Path, db: &Path) -> Running {
+        let js = connect(url).await.unwrap();
+        let w = worker(js, name, dir, Some(db)).await;
+        let (stop, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(w.run(async move {
+            let _ = rx.await;
+        }));
+        Running { stop, task }
+    }
+
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.task.await.unwrap().unwrap();
+    }
+}
+
+/// The Ladon-style spray of the campaign as seen by a domain
+/// controller: twelve accounts failing a network logon from one
+/// address within a minute (Security 4625), in batches of `per`.
+fn spray(per: usize) -> Vec<Vec<u8>> {
+    let accounts = [
+        "administrator",
+        "a.ivanova",
+        "s.petrov",
+        "backup",
+        "svc_sql",
+        "k.orlov",
+        "m.belova",
+        "it.admin",
+        "scanner",
+        "d.sokolov",
+        "guest",
+        "helpdesk",
+    ];
+    let lines: Vec<String> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, user)| {
+            format!(
+                "{{\"Event\":{{\"System\":{{\"Provider\":{{\"#attributes\":\
+                 {{\"Name\":\"Microsoft-Windows-Security-Auditing\"}}}},\
+                 \"EventID\":4625,\"TimeCreated\":{{\"#attributes\":\
+                 {{\"SystemTime\":\"2022-06-14T03:05:{:02}.000000Z\"}}}},\
+                 \"EventRecordID\":{},\"Channel\":\"Security\",\
+                 \"Computer\":\"dc01.kbzenit.local\"}},\"EventData\":\
+                 {{\"TargetUserName\":\"{user}\",\"LogonType\":\"3\",\
+                 \"IpAddress\":\"10.10.20.31\",\"Status\":\"0xc000006d\"}}}}}}",
+                i * 4,
+                100 + i
+            )
+        })
+        .collect();
+    lines.chunks(per).map(|c| (c.join("\n") + "\n").into_bytes()).collect()
+}
+
+/// `cs_failed_logon_many_accounts`: ten accounts from one address.
+const SPRAY_RULE: &str = "72a91992-62ac-44aa-a237-e52e5239e4f6";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_spray_split_over_batches_and_workers_is_detected_once() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let js = connect(&nats.url).await.unwrap();
+    let submitter = Submitter::new(js.clone(), topology()).await.unwrap();
+    let batches = spray(4);
+    let submit = |i: usize| {
+        let (s, b) = (&submitter, batches[i].clone());
+        async move {
+            let name = format!("dc01-{i}.jsonl");
+            s.events("kbzenit", "dc01.kbzenit.local", "spray", &name, b)
+                .await
+                .unwrap()
+        }
+    };
+    // Worker a hunts the first batch and stops (giving its leases
+    // back); worker b takes the partition, with its carried state, and
+    // hunts the other two: neither saw ten accounts in one batch.
+    let a = Running::start(&nats.url, "a", dir.path(), &db).await;
+    submit(0).await;
+    wait_stored(&db, 1, Duration::from_secs(120)).await;
+    a.stop().await;
+    let b = Running::start(&nats.url, "b", dir.path(), &db).await;
+    submit(1).await;
+    submit(2).await;
+    wait_stored(&db, 3, Duration::from_secs(120)).await;
+    b.stop().await;
+    let mut by: Vec<(String, String)> =
+        stored(&db).into_iter().map(|r| (r.name, r.submitter)).collect();
+    by.sort();
+    assert_eq!(
+        by,
+        [
+            ("dc01-0.jsonl".into(), "worker:a".into()),
+            ("dc01-1.jsonl".into(), "worker:b".into()),
+            ("dc01-2.jsonl".into(), "worker:b".into()),
+        ]
+    );
+    let results =
+        counterspy_worker::results::read(&js, Some("spray")).await.unwrap();
+    assert_eq!(results.len(), 3);
+    let fired: Vec<usize> = results
+        .values()
+        .map(|a| serde_json::to_string(a).unwrap().matches(SPRAY_RULE).count())
+        .collect();
+    assert_eq!(fired.iter().sum::<usize>(), 1, "fired per batch: {fired:?}");
+}
+
+/// The owners of the partition leases now.
+async fn owners(js: &Context) -> Vec<String> {
+    let kv = js.get_key_value("cs-leases").await.unwrap();
+    let mut keys = kv.keys().await.unwrap();
+    let mut out = Vec::new();
+    while let Some(Ok(k)) = keys.next().await {
+        if let Ok(Some(v)) = kv.get(&k).await {
+            out.push(String::from_utf8_lossy(&v).into_owned());
+        }
+    }
+    out.sort();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn partitions_are_shared_and_move_on_when_a_worker_stops() {
+    let nats = nats();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("case.db");
+    let js = connect(&nats.url).await.unwrap();
+    let a = Running::start(&nats.url, "a", dir.path(), &db).await;
+    let b = Running::start(&nats.url, "b", dir.path(), &db).await;
+    let shared = ["a", "a", "b", "b"].map(String::from).to_vec();
+    let clock = Instant::now();
+    while owners(&js).await != shared {
+        let now = owners(&js).await;
+        assert!(clock.elapsed() < Duration::from_secs(60), "owners {now:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    b.stop().await;
+    let alone = ["a", "a", "a", "a"].map(String::from).to_vec();
+    while owners(&js).await != alone {
+        let now = owners(&js).await;
+        assert!(clock.elapsed() < Duration::from_secs(120), "owners {now:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    a.stop().await;
+    assert!(owners(&js).await.is_empty(), "leases given back");
 }
