@@ -29,7 +29,8 @@ enum Command {
     /// incidents, campaigns, takeovers, attribution, reports.
     Investigate(commands::investigate::InvestigateArgs),
     /// Serve the web UI and HTTP API: submit files, follow analyses,
-    /// browse and export cases (`serve token create NAME` first).
+    /// browse and export cases (`serve token create NAME` first); with
+    /// `--nats URL`, `counterspy worker`s analyse on NATS JetStream.
     Serve(commands::serve::ServeArgs),
     /// Analyse work from NATS JetStream: scaled-out scan and hunt.
     Worker(commands::worker::WorkerArgs),

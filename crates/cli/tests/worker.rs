@@ -189,3 +189,68 @@ fn a_worker_killed_with_kill_9_loses_nothing() {
     assert!(rows.iter().all(|r| r.completions == 1));
     assert!(rows.iter().any(|r| r.submitter == "worker:heir"));
 }
+
+/// `cs_failed_logon_many_accounts`: ten accounts from one address.
+const SPRAY_RULE: &str = "72a91992-62ac-44aa-a237-e52e5239e4f6";
+
+/// Submits `path` for `case` (with `extra` arguments); the work ids.
+fn submit(url: &str, case: &str, extra: &[&str], path: &Path) -> Vec<String> {
+    let out = counterspy()
+        .args(["submit", "--nats", url, "--org", "kbzenit", "--case", case])
+        .args(extra)
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let ids = String::from_utf8(out.stdout).unwrap();
+    ids.lines().map(|l| l.split('\t').next().unwrap().to_string()).collect()
+}
+
+/// How often the spray rule fired in the stored results of `ids`,
+/// waiting until every one is stored.
+fn sprays(db: &Path, ids: &[String]) -> usize {
+    let clock = Instant::now();
+    loop {
+        let store = SqliteStore::open(db).unwrap();
+        let results: Vec<Option<String>> = ids
+            .iter()
+            .map(|id| store.submission_result(id).ok().flatten())
+            .collect();
+        if results.iter().all(Option::is_some) {
+            return results
+                .iter()
+                .flatten()
+                .map(|r| r.matches(SPRAY_RULE).count())
+                .sum();
+        }
+        assert!(clock.elapsed() < Duration::from_secs(300), "not all stored");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_hosts_log_cut_into_batches_is_hunted_as_one_across_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_server, url) = nats(&dir.path().join("js"));
+    let db = dir.path().join("case.db");
+    let _workers = [worker(&url, &db, "a"), worker(&url, &db, "b")];
+    let log = root().join("examples/case/kbzenit/logs/dc01-security.jsonl");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let batches = dir.path().join("batches");
+    std::fs::create_dir(&batches).unwrap();
+    for (i, chunk) in lines.chunks(4).enumerate() {
+        let body = chunk.join("\n") + "\n";
+        std::fs::write(batches.join(format!("dc01-{i:02}.jsonl")), body)
+            .unwrap();
+    }
+    let whole = submit(&url, "whole", &[], &log);
+    let plain = submit(&url, "plain", &[], &batches);
+    let host = ["--host", "dc01.kbzenit.local"];
+    let hosted = submit(&url, "hosted", &host, &batches);
+    assert_eq!(hosted.len(), lines.len().div_ceil(4));
+    let once = sprays(&db, &whole);
+    assert!(once >= 1, "the whole log shows the spray");
+    assert_eq!(sprays(&db, &plain), 0, "no batch alone shows it");
+    assert_eq!(sprays(&db, &hosted), once, "batches of one host, carried");
+}

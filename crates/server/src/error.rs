@@ -34,6 +34,9 @@ pub enum AppError {
     /// The request conflicts with the state (an unfinished submission).
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A service the server needs (the NATS work queue) did not answer.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Something failed inside; the detail is logged, not sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -54,6 +57,7 @@ impl AppError {
             AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::QueueFull { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -67,6 +71,7 @@ impl AppError {
             AppError::TooLarge(_) => "too-large",
             AppError::QueueFull { .. } => "queue-full",
             AppError::Conflict(_) => "conflict",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }

@@ -37,6 +37,14 @@
 //! submission completes exactly once (see [`worker`]). After analyses
 //! finish, their cases are correlated again, several at a time.
 //!
+//! # Scale-out
+//!
+//! With [`AppState::with_nats`] ([`Dispatch::Nats`], `serve --nats`),
+//! the server analyses nothing itself: accepted submissions are stored
+//! as ever, published to NATS JetStream for `counterspy worker`s, and
+//! finished from the results and dead letters they publish (see
+//! [`Nats`]).
+//!
 //! # Security
 //!
 //! - The CLI binds 127.0.0.1 unless told otherwise.
@@ -74,6 +82,7 @@ mod db;
 mod error;
 pub mod headers;
 mod metrics;
+mod nats;
 mod queue;
 mod routes;
 mod state;
@@ -89,9 +98,10 @@ pub use counterspy_engine::Analyzer;
 pub use db::{Db, now};
 pub use error::{AppError, AppResult};
 pub use metrics::Metrics;
+pub use nats::{CONSUMER, Nats};
 pub use queue::{Queue, Slot};
 pub use routes::OPENAPI;
-pub use state::AppState;
+pub use state::{AppState, Dispatch};
 
 /// The whole application: API, metrics, UI.
 pub fn app(state: AppState) -> Router {
@@ -147,17 +157,18 @@ fn api_routes(upload_limit: usize) -> Router<AppState> {
 }
 
 /// Queues again what a previous run left unfinished, then spawns the
-/// workers and the case correlator on the current runtime; returns how
-/// many submissions were queued again.
+/// workers (or, with [`Dispatch::Nats`], publishes it again and follows
+/// the results) and the case correlator on the current runtime; returns
+/// how many submissions were queued again.
 ///
 /// # Errors
 ///
 /// When the store cannot be read.
 pub async fn start(state: &AppState) -> AppResult<usize> {
-    let recovered = worker::recover(state).await?;
-    for _ in 0..state.config().workers {
-        tokio::spawn(worker::analyse_queued(state.clone()));
-    }
+    let recovered = match state.dispatch() {
+        Dispatch::Local => worker::start(state).await?,
+        Dispatch::Nats(nats) => nats::start(state, nats).await?,
+    };
     tokio::spawn(worker::correlate_dirty(state.clone()));
     Ok(recovered)
 }

@@ -24,6 +24,8 @@ pub struct Metrics {
     analysis_seconds: Histogram,
     rebuilds: Counter,
     rebuild_seconds: Histogram,
+    published: Counter,
+    followed: Family<Labels, Counter>,
 }
 
 impl Default for Metrics {
@@ -46,6 +48,8 @@ impl Metrics {
             analysis_seconds: buckets(),
             rebuilds: Counter::default(),
             rebuild_seconds: buckets(),
+            published: Counter::default(),
+            followed: Family::default(),
         };
         m.register();
         m
@@ -93,6 +97,16 @@ impl Metrics {
             "Time per case correlation",
             self.rebuild_seconds.clone(),
         );
+        r.register(
+            "nats_published",
+            "Work items published to NATS (serve --nats)",
+            self.published.clone(),
+        );
+        r.register(
+            "nats_followed",
+            "Results and dead letters read from NATS, by kind",
+            self.followed.clone(),
+        );
     }
 
     /// A submission accepted.
@@ -107,8 +121,25 @@ impl Metrics {
 
     /// An analysis finished with `outcome` (a verdict or `failed`).
     pub fn analysed(&self, outcome: &'static str, took: Duration) {
-        self.analyses.get_or_create(&vec![("outcome", outcome)]).inc();
+        self.outcome(outcome);
         self.analysis_seconds.observe(took.as_secs_f64());
+    }
+
+    /// An analysis finished elsewhere (a NATS worker) with `outcome`:
+    /// counted, not timed.
+    pub fn outcome(&self, outcome: &'static str) {
+        self.analyses.get_or_create(&vec![("outcome", outcome)]).inc();
+    }
+
+    /// A work item published to NATS.
+    pub fn published(&self) {
+        self.published.inc();
+    }
+
+    /// A message read from NATS: `result` or `dead` when a submission
+    /// waited for it, `unknown` when none did.
+    pub fn followed(&self, kind: &'static str) {
+        self.followed.get_or_create(&vec![("kind", kind)]).inc();
     }
 
     /// A case correlated again.
@@ -141,6 +172,9 @@ mod tests {
         m.rejected("queue-full");
         m.analysed("malicious", Duration::from_millis(20));
         m.rebuilt(Duration::from_millis(5));
+        m.outcome("failed");
+        m.published();
+        m.followed("dead");
         let text = m.render(3, 10);
         for line in [
             "counterspy_queue_depth 3",
@@ -150,6 +184,9 @@ mod tests {
             "counterspy_analyses_total{outcome=\"malicious\"} 1",
             "counterspy_analysis_duration_seconds_count 1",
             "counterspy_case_rebuilds_total 1",
+            "counterspy_analyses_total{outcome=\"failed\"} 1",
+            "counterspy_nats_published_total 1",
+            "counterspy_nats_followed_total{kind=\"dead\"} 1",
         ] {
             assert!(text.contains(line), "{line} not in\n{text}");
         }

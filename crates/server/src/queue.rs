@@ -51,6 +51,12 @@ impl Queue {
         let _ = self.tx.send(id);
     }
 
+    /// Counts an accepted submission whose work goes elsewhere (NATS)
+    /// without a reservation (recovery); [`Queue::finished`] frees it.
+    pub fn hold_recovered(&self) {
+        self.pending.fetch_add(1, Ordering::AcqRel);
+    }
+
     /// Submissions accepted and not finished.
     pub fn depth(&self) -> usize {
         self.pending.load(Ordering::Acquire)
@@ -89,6 +95,13 @@ impl Slot {
         self.used = true;
         let _ = queue.tx.send(id);
     }
+
+    /// Keeps this place for a submission whose work goes elsewhere
+    /// (NATS) instead of to this queue's workers; [`Queue::finished`]
+    /// frees it.
+    pub fn hold(mut self) {
+        self.used = true;
+    }
 }
 
 impl Drop for Slot {
@@ -121,5 +134,16 @@ mod tests {
         q.push_recovered("z".into());
         assert_eq!(q.depth(), 2);
         assert_eq!(q.next().await.as_deref(), Some("y"));
+    }
+
+    #[test]
+    fn held_places_count_until_finished() {
+        let q = Queue::new(2);
+        q.reserve().unwrap().hold();
+        q.hold_recovered();
+        assert_eq!(q.depth(), 2);
+        assert!(q.reserve().is_none());
+        q.finished();
+        assert_eq!(q.depth(), 1);
     }
 }

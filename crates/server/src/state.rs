@@ -9,8 +9,19 @@ use tokio::sync::Notify;
 use crate::config::ServerConfig;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::nats::Nats;
 use crate::queue::Queue;
 use counterspy_engine::Analyzer;
+
+/// Where accepted submissions are analysed.
+#[derive(Clone)]
+pub enum Dispatch {
+    /// By this server's workers, from its [`Queue`].
+    Local,
+    /// By `counterspy worker`s, through NATS JetStream; their results
+    /// come back through a durable consumer ([`Nats`]).
+    Nats(Arc<Nats>),
+}
 
 /// The server's state; clones share it.
 #[derive(Clone)]
@@ -23,6 +34,7 @@ struct Inner {
     db: Db,
     analyzer: Arc<Analyzer>,
     queue: Queue,
+    dispatch: Dispatch,
     metrics: Metrics,
     dirty: Mutex<BTreeSet<String>>,
     rebuild: Notify,
@@ -40,6 +52,32 @@ impl AppState {
         store: SqliteStore,
         analyzer: Arc<Analyzer>,
     ) -> std::io::Result<AppState> {
+        AppState::build(config, store, analyzer, Dispatch::Local)
+    }
+
+    /// The state of a server that publishes its submissions to NATS
+    /// through `nats` instead of analysing them itself; `analyzer` still
+    /// correlates the cases. Nothing runs until [`start`](crate::start).
+    ///
+    /// # Errors
+    ///
+    /// When the uploads folder cannot be created.
+    pub fn with_nats(
+        config: ServerConfig,
+        store: SqliteStore,
+        analyzer: Arc<Analyzer>,
+        nats: Nats,
+    ) -> std::io::Result<AppState> {
+        let dispatch = Dispatch::Nats(Arc::new(nats));
+        AppState::build(config, store, analyzer, dispatch)
+    }
+
+    fn build(
+        config: ServerConfig,
+        store: SqliteStore,
+        analyzer: Arc<Analyzer>,
+        dispatch: Dispatch,
+    ) -> std::io::Result<AppState> {
         std::fs::create_dir_all(config.uploads())?;
         let queue = Queue::new(config.queue_capacity);
         Ok(AppState {
@@ -48,6 +86,7 @@ impl AppState {
                 db: Db::new(store),
                 analyzer,
                 queue,
+                dispatch,
                 metrics: Metrics::new(),
                 dirty: Mutex::new(BTreeSet::new()),
                 rebuild: Notify::new(),
@@ -73,6 +112,11 @@ impl AppState {
     /// The queue.
     pub fn queue(&self) -> &Queue {
         &self.inner.queue
+    }
+
+    /// Where submissions are analysed.
+    pub fn dispatch(&self) -> &Dispatch {
+        &self.inner.dispatch
     }
 
     /// The metrics.

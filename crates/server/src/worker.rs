@@ -19,6 +19,16 @@ use crate::db::now;
 use crate::error::AppResult;
 use crate::state::AppState;
 
+/// Queues every unfinished submission again and spawns the analysis
+/// workers; returns how many were queued again.
+pub(crate) async fn start(state: &AppState) -> AppResult<usize> {
+    let recovered = recover(state).await?;
+    for _ in 0..state.config().workers {
+        tokio::spawn(analyse_queued(state.clone()));
+    }
+    Ok(recovered)
+}
+
 /// Queues every unfinished submission again; returns how many.
 ///
 /// # Errors
@@ -123,7 +133,7 @@ fn done(analysed: &Analysed) -> Outcome {
     }
 }
 
-fn verdict_label(v: counterspy_model::Verdict) -> &'static str {
+pub(crate) fn verdict_label(v: counterspy_model::Verdict) -> &'static str {
     match v {
         counterspy_model::Verdict::Clean => "clean",
         counterspy_model::Verdict::Suspicious => "suspicious",

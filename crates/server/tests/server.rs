@@ -5,6 +5,7 @@ mod server {
     mod auth;
     mod cases;
     pub(crate) mod common;
+    mod nats;
     mod openapi;
     mod submissions;
     mod ui;

@@ -48,6 +48,7 @@
 
 mod envelope;
 mod error;
+mod follow;
 mod publish;
 pub mod results;
 mod setup;
@@ -57,6 +58,7 @@ pub mod worker;
 
 pub use envelope::{Work, WorkKind, header, sha256};
 pub use error::{Result, WorkerError};
+pub use follow::{Followed, Follower};
 pub use setup::{Topology, ensure};
 pub use submit::Submitter;
 pub use worker::{Stats, Worker};

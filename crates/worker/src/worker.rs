@@ -130,7 +130,7 @@ impl Worker {
 
     /// Works until `stop` completes, then finishes what it holds: files
     /// from the shared consumer, and event batches of the partitions it
-    /// owns (see [`owner`]; the leases are given back at the end). A
+    /// owns (their leases are given back at the end). A
     /// failed fetch (a node stopping, a leader election) is retried.
     ///
     /// # Errors

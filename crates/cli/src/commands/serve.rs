@@ -7,8 +7,11 @@ use anyhow::Context;
 use clap::{Args, Subcommand};
 use counterspy_correlate::{CaseConfig, Settings};
 use counterspy_engine::{HunterBuilder, INVESTIGATE_DETAILS};
-use counterspy_server::{Analyzer, AppState, ServerConfig, auth};
+use counterspy_server::{
+    Analyzer, AppState, Dispatch, Nats, ServerConfig, auth,
+};
 use counterspy_store::{Credentials, SqliteStore};
+use counterspy_worker::Topology;
 
 use crate::Outcome;
 use crate::commands::investigate::{engine_with_yara, read_case_config};
@@ -44,9 +47,20 @@ pub(crate) struct ServeArgs {
     /// repeatable.
     #[arg(long = "yara", value_name = "DIR")]
     yara: Vec<PathBuf>,
-    /// Analyses run at once (default: one per core).
+    /// Analyses run at once (default: one per core); unused with
+    /// `--nats`.
     #[arg(long, value_name = "N")]
     workers: Option<usize>,
+    /// Analyse nowhere here: publish every stored submission to NATS
+    /// JetStream at URL (comma-separated for a cluster) for `counterspy
+    /// worker`s, and finish it from their results and dead letters
+    /// (durable consumer `cs-serve`). No local analysis workers start.
+    #[arg(long, value_name = "URL")]
+    nats: Option<String>,
+    /// With `--nats`: replicas of each stream it creates (3 on a 3-node
+    /// cluster).
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "nats")]
+    replicas: usize,
     /// Unfinished submissions accepted at most; past it, 429.
     #[arg(long, value_name = "N", default_value_t = 1024)]
     queue: usize,
@@ -154,11 +168,25 @@ fn serve(args: ServeArgs, store: SqliteStore) -> anyhow::Result<Outcome> {
         secure_cookies: args.secure_cookies,
         ..defaults
     };
-    let state = AppState::new(config, store, analyzer)
-        .with_context(|| format!("preparing {}", args.data.display()))?;
     let runtime = tokio::runtime::Runtime::new()?;
+    let state = match &args.nats {
+        None => AppState::new(config, store, analyzer),
+        Some(url) => {
+            let nats = runtime.block_on(nats(url, args.replicas))?;
+            AppState::with_nats(config, store, analyzer, nats)
+        }
+    }
+    .with_context(|| format!("preparing {}", args.data.display()))?;
     runtime.block_on(run(state, args.listen))?;
     Ok(Outcome::Nothing)
+}
+
+/// Connects `serve --nats` to the NATS server(s) at `url`.
+async fn nats(url: &str, replicas: usize) -> anyhow::Result<Nats> {
+    let topology = Topology { replicas, ..Topology::default() };
+    Nats::connect(url, topology, counterspy_server::CONSUMER)
+        .await
+        .with_context(|| format!("connecting to NATS at {url}"))
 }
 
 async fn run(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
@@ -172,9 +200,13 @@ async fn run(state: AppState, listen: SocketAddr) -> anyhow::Result<()> {
     if !bound.ip().is_loopback() {
         eprintln!("warning: listening on {bound}, beyond this machine");
     }
+    let dispatch = match state.dispatch() {
+        Dispatch::Local => "analysing here",
+        Dispatch::Nats(_) => "analysing on NATS workers",
+    };
     eprintln!(
-        "counterspy serve: http://{bound}/ (data in {}; {recovered} \
-         submission(s) queued again)",
+        "counterspy serve: http://{bound}/ (data in {}; {dispatch}; \
+         {recovered} submission(s) queued again)",
         state.config().data_dir.display()
     );
     axum::serve(listener, counterspy_server::app(state))

@@ -26,11 +26,19 @@ pub(crate) struct NatsArgs {
     /// Replicas of each stream (3 on a 3-node cluster).
     #[arg(long, value_name = "N", default_value_t = 1)]
     replicas: usize,
+    /// Event partitions, each owned by one worker at a time (every
+    /// worker and publisher of a deployment must agree).
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    partitions: u32,
 }
 
 impl NatsArgs {
     fn topology(&self) -> Topology {
-        Topology { replicas: self.replicas, ..Topology::default() }
+        Topology {
+            replicas: self.replicas,
+            partitions: self.partitions,
+            ..Topology::default()
+        }
     }
 }
 
@@ -53,7 +61,8 @@ pub(crate) struct WorkerArgs {
     /// Messages analysed at once (default: one per core).
     #[arg(long, value_name = "N")]
     concurrency: Option<usize>,
-    /// This worker's name (in the store's `submitter`).
+    /// This worker's name, unique in the deployment (partition leases,
+    /// the store's `submitter`); default `<host name>-<pid>`.
     #[arg(long, value_name = "NAME")]
     name: Option<String>,
 }
@@ -69,6 +78,12 @@ pub(crate) struct SubmitArgs {
     /// The case their results belong to.
     #[arg(long, value_name = "KEY", default_value = "inbox")]
     case: String,
+    /// Submit the files as event batches (JSON lines or EVTX) of this
+    /// host, in the order given (folders walked in name order): they go
+    /// to the host's partition and are hunted in that order, with the
+    /// correlation state carried from each to the next.
+    #[arg(long, value_name = "NAME")]
+    host: Option<String>,
     /// Files and folders (walked).
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
@@ -98,10 +113,7 @@ pub(crate) fn exec_worker(args: WorkerArgs) -> anyhow::Result<Outcome> {
         ),
         None => None,
     };
-    let name = args
-        .name
-        .clone()
-        .unwrap_or_else(|| format!("pid{}", std::process::id()));
+    let name = args.name.clone().unwrap_or_else(default_name);
     let concurrency = args.concurrency.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(2, |n| n.get())
     });
@@ -125,6 +137,17 @@ pub(crate) fn exec_worker(args: WorkerArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Nothing)
 }
 
+/// `<host name>-<pid>`: unique across the machines of a deployment.
+fn default_name() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "worker".to_string());
+    format!("{host}-{}", std::process::id())
+}
+
 pub(crate) fn exec_submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
     let inputs = collect_inputs(&args.paths)?;
     let runtime = tokio::runtime::Runtime::new()?;
@@ -136,8 +159,13 @@ pub(crate) fn exec_submit(args: SubmitArgs) -> anyhow::Result<Outcome> {
             let name = input.display.clone();
             let bytes =
                 input.read().with_context(|| format!("reading {name}"))?;
-            let id =
-                submitter.file(&args.org, &args.case, &name, bytes).await?;
+            let (org, case) = (&args.org, &args.case);
+            let id = match &args.host {
+                Some(host) => {
+                    submitter.events(org, host, case, &name, bytes).await?
+                }
+                None => submitter.file(org, case, &name, bytes).await?,
+            };
             println!("{id}\t{name}");
             n += 1;
         }

@@ -7,7 +7,10 @@
 //! file of the request is on disk are the submissions written to the
 //! store, and only then is 202 sent and are they queued: an accepted
 //! submission survives a restart, and a refused request leaves nothing
-//! behind (its files are deleted).
+//! behind (its files are deleted). With NATS ([`Dispatch::Nats`]), the
+//! stored files are published before the 202; a publish JetStream does
+//! not confirm answers 503 and fails its submission (its file and row
+//! stay).
 
 use std::path::PathBuf;
 
@@ -28,7 +31,7 @@ use crate::auth::Caller;
 use crate::db::now;
 use crate::error::{AppError, AppResult};
 use crate::queue::Slot;
-use crate::state::AppState;
+use crate::state::{AppState, Dispatch};
 
 /// A file on disk, not yet a submission; deleted when dropped unkept.
 struct Staged {
@@ -126,7 +129,7 @@ async fn accept(
             received,
         })
         .collect();
-    let submissions = state
+    let submissions: Vec<Submission> = state
         .db()
         .call(move |s| {
             news.iter().map(|n| s.add_submission(n)).collect::<Result<_, _>>()
@@ -135,9 +138,15 @@ async fn accept(
     for f in &mut files {
         f.kept = true;
         if let Some(slot) = f.slot.take() {
-            slot.push(state.queue(), f.id.clone());
+            match state.dispatch() {
+                Dispatch::Local => slot.push(state.queue(), f.id.clone()),
+                Dispatch::Nats(_) => slot.hold(),
+            }
         }
         state.metrics().accepted();
+    }
+    if let Dispatch::Nats(nats) = state.dispatch() {
+        crate::nats::accepted(state, nats, &submissions).await?;
     }
     let location = format!("/api/submissions/{}", files[0].id);
     let body = Json(Accepted { submissions });

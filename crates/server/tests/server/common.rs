@@ -69,12 +69,7 @@ impl Harness {
         start: bool,
     ) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let mut config = ServerConfig {
-            data_dir: dir.path().join("data"),
-            workers: 2,
-            rebuild_delay: Duration::from_millis(50),
-            ..ServerConfig::default()
-        };
+        let mut config = config(dir.path());
         tune(&mut config);
         let db = dir.path().join("case.db");
         let (state, token) = open(config, &db);
@@ -165,14 +160,30 @@ impl Harness {
     }
 }
 
+/// The test limits of a server in folder `dir` (data in `dir/data`).
+pub(crate) fn config(dir: &Path) -> ServerConfig {
+    ServerConfig {
+        data_dir: dir.join("data"),
+        workers: 2,
+        rebuild_delay: Duration::from_millis(50),
+        ..ServerConfig::default()
+    }
+}
+
 /// A state over the database `db`, with a new token.
 pub(crate) fn open(config: ServerConfig, db: &Path) -> (AppState, String) {
+    let (store, token) = store_with_token(db);
+    let state = AppState::new(config, store, analyzer()).unwrap();
+    (state, token)
+}
+
+/// The database `db`, with a new token.
+pub(crate) fn store_with_token(db: &Path) -> (SqliteStore, String) {
     let mut store = SqliteStore::open(db).unwrap();
     let token = auth::new_secret(auth::TOKEN_PREFIX).unwrap();
     let name = format!("test-{}", &token[3..11]);
     store.add_token(&name, &auth::hash_secret(&token), now()).unwrap();
-    let state = AppState::new(config, store, analyzer()).unwrap();
-    (state, token)
+    (store, token)
 }
 
 /// A response, read whole.
