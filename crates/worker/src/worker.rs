@@ -46,6 +46,9 @@ use tokio::task::JoinSet;
 
 mod owner;
 mod partition;
+mod scoped;
+
+use scoped::Scoped;
 
 use crate::envelope::{Work, header, sha256};
 use crate::error::{Result, WorkerError};
@@ -151,7 +154,7 @@ impl Worker {
         let me = Arc::new(self);
         let (stop_owner, owning) = tokio::sync::watch::channel(false);
         let owner = (me.topology.partitions > 0)
-            .then(|| tokio::spawn(owner::own(Arc::clone(&me), owning)));
+            .then(|| Scoped::spawn(owner::own(Arc::clone(&me), owning)));
         let mut running = JoinSet::new();
         tokio::pin!(stop);
         loop {
@@ -177,7 +180,7 @@ impl Worker {
         while running.join_next().await.is_some() {}
         let _ = stop_owner.send(true);
         if let Some(owner) = owner {
-            let _ = owner.await;
+            owner.join().await;
         }
         Ok(())
     }

@@ -594,6 +594,25 @@ const SPRAY_RULE: &str = "72a91992-62ac-44aa-a237-e52e5239e4f6";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_spray_split_over_batches_and_workers_is_detected_once() {
+    spray_over_two_workers(Handover::Stop).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_partition_owner_that_dies_hands_over_its_state_after_the_lease() {
+    spray_over_two_workers(Handover::Die).await;
+}
+
+/// How worker a leaves.
+#[derive(Clone, Copy, PartialEq)]
+enum Handover {
+    /// Gracefully: its leases are given back at once.
+    Stop,
+    /// Dies (its task dropped mid-flight): nothing is given back, and
+    /// the partition moves on only when the lease expires.
+    Die,
+}
+
+async fn spray_over_two_workers(handover: Handover) {
     let nats = nats();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
@@ -609,13 +628,16 @@ async fn a_spray_split_over_batches_and_workers_is_detected_once() {
                 .unwrap()
         }
     };
-    // Worker a hunts the first batch and stops (giving its leases
-    // back); worker b takes the partition, with its carried state, and
-    // hunts the other two: neither saw ten accounts in one batch.
+    // Worker a hunts the first batch and leaves; worker b takes the
+    // partition, with its carried state, and hunts the other two:
+    // neither saw ten accounts in one batch.
     let a = Running::start(&nats.url, "a", dir.path(), &db).await;
     submit(0).await;
     wait_stored(&db, 1, Duration::from_secs(120)).await;
-    a.stop().await;
+    match handover {
+        Handover::Stop => a.stop().await,
+        Handover::Die => a.task.abort(),
+    }
     let b = Running::start(&nats.url, "b", dir.path(), &db).await;
     submit(1).await;
     submit(2).await;

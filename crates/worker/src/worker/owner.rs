@@ -17,9 +17,9 @@ use std::sync::Arc;
 use async_nats::jetstream::kv;
 use futures_util::StreamExt;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
 use super::Worker;
+use super::scoped::Scoped;
 use crate::error::Result;
 use crate::setup::bucket_of;
 use crate::subjects::{LEASES, MEMBERS, partition_key};
@@ -28,7 +28,7 @@ use crate::subjects::{LEASES, MEMBERS, partition_key};
 struct Held {
     revision: u64,
     stop: watch::Sender<bool>,
-    task: JoinHandle<()>,
+    task: Scoped,
 }
 
 /// The lease and heartbeat buckets.
@@ -168,8 +168,11 @@ impl Leases {
             };
             tracing::info!(partition = p, "partition claimed");
             let (stop, rx) = watch::channel(false);
-            let task =
-                tokio::spawn(super::partition::run(Arc::clone(worker), p, rx));
+            let task = Scoped::spawn(super::partition::run(
+                Arc::clone(worker),
+                p,
+                rx,
+            ));
             held.insert(p, Held { revision, stop, task });
         }
     }
@@ -178,7 +181,7 @@ impl Leases {
     /// the lease back.
     async fn release(&self, p: u32, h: Held) {
         let _ = h.stop.send(true);
-        let _ = h.task.await;
+        h.task.join().await;
         let key = partition_key(p);
         if let Err(e) =
             self.leases.delete_expect_revision(&key, Some(h.revision)).await
