@@ -181,8 +181,12 @@ where
             let _ = msg.ack().await;
         }
         Err(e) => {
+            // A pause here, then a plain NAK: nats-server 2.9 now and
+            // then redelivers a message NAKed with a delay only after
+            // the ack wait (a minute here).
             tracing::warn!(error = %e, "follow: handler failed; again soon");
-            let _ = msg.ack_with(AckKind::Nak(Some(RETRY))).await;
+            tokio::time::sleep(RETRY).await;
+            let _ = msg.ack_with(AckKind::Nak(None)).await;
         }
     }
 }
