@@ -3,7 +3,6 @@
 //! case's evidence of one organisation goes through two workers and comes
 //! back as the same kind of case `investigate DIR` builds.
 
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command as Process, Stdio};
 use std::time::{Duration, Instant};
@@ -19,29 +18,6 @@ impl Drop for Killed {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn nats(dir: &Path) -> (Killed, String) {
-    let port =
-        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let bin = if Path::new("/usr/sbin/nats-server").exists() {
-        "/usr/sbin/nats-server"
-    } else {
-        "nats-server"
-    };
-    let child = Process::new(bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nats-server (bash .ci/deps)");
-    let clock = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(clock.elapsed() < Duration::from_secs(10));
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (Killed(child), format!("nats://127.0.0.1:{port}"))
 }
 
 fn worker(url: &str, db: &Path, name: &str) -> Killed {
@@ -61,7 +37,8 @@ fn worker(url: &str, db: &Path, name: &str) -> Killed {
 #[test]
 fn evidence_through_two_workers_becomes_the_case() {
     let dir = tempfile::tempdir().unwrap();
-    let (_server, url) = nats(&dir.path().join("js"));
+    let server = counterspy_testkit::nats::server();
+    let url = server.url.clone();
     let db = dir.path().join("case.db");
     let mut workers = [worker(&url, &db, "a"), worker(&url, &db, "b")];
     let out = counterspy()
@@ -134,7 +111,8 @@ fn evidence_through_two_workers_becomes_the_case() {
 #[test]
 fn a_worker_killed_with_kill_9_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let (_server, url) = nats(&dir.path().join("js"));
+    let server = counterspy_testkit::nats::server();
+    let url = server.url.clone();
     let db = dir.path().join("case.db");
     let mails = dir.path().join("mails");
     std::fs::create_dir(&mails).unwrap();
@@ -231,7 +209,8 @@ fn sprays(db: &Path, ids: &[String]) -> usize {
 #[test]
 fn a_hosts_log_cut_into_batches_is_hunted_as_one_across_workers() {
     let dir = tempfile::tempdir().unwrap();
-    let (_server, url) = nats(&dir.path().join("js"));
+    let server = counterspy_testkit::nats::server();
+    let url = server.url.clone();
     let db = dir.path().join("case.db");
     let _workers = [worker(&url, &db, "a"), worker(&url, &db, "b")];
     let log = root().join("examples/case/kbzenit/logs/dc01-security.jsonl");

@@ -33,6 +33,10 @@
 //!   (`examples/case/`), and clones of them for load tests.
 //! - [`sample_case`]: a small hand-built investigation [`Case`](counterspy_model::Case)
 //!   for report, export and store tests.
+//!
+//! Besides fixtures, [`nats`] gives the tests that need NATS JetStream a
+//! server (or a 3-node cluster) of their own: the ones `.ci/run` started,
+//! or `nats-server` processes the test starts itself.
 #![deny(missing_docs)]
 
 pub mod archive;
@@ -42,6 +46,7 @@ pub mod events;
 pub mod lnk;
 pub mod mail;
 pub mod msg;
+pub mod nats;
 pub mod ole;
 pub mod ooxml;
 pub mod payload;

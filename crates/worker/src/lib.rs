@@ -64,16 +64,38 @@ pub use submit::Submitter;
 pub use worker::{Stats, Worker};
 
 /// Connects to the NATS server(s) at `url` (comma-separated for a
-/// cluster) and returns the JetStream context.
+/// cluster) and returns the JetStream context. A user and password in a
+/// URL (`nats://user:secret@host:4222`) are sent when connecting.
 ///
 /// # Errors
 ///
-/// When no server answers.
+/// When a URL does not parse or no server answers.
 pub async fn connect(url: &str) -> Result<async_nats::jetstream::Context> {
-    let servers: Vec<&str> =
-        url.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
-    let client = async_nats::connect(servers).await.map_err(|source| {
-        WorkerError::Connect { url: url.to_string(), source }
-    })?;
+    let failed =
+        |source| WorkerError::Connect { url: url.to_string(), source };
+    let servers = url
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<async_nats::ServerAddr>())
+        .collect::<std::result::Result<Vec<_>, _>>()
+        .map_err(|e| {
+            failed(async_nats::ConnectError::with_source(
+                async_nats::ConnectErrorKind::ServerParse,
+                e,
+            ))
+        })?;
+    let credentials =
+        servers.iter().find_map(|s| Some((s.username()?, s.password()?)));
+    let options = match credentials {
+        Some((user, password)) => {
+            async_nats::ConnectOptions::with_user_and_password(
+                user.to_string(),
+                password.to_string(),
+            )
+        }
+        None => async_nats::ConnectOptions::new(),
+    };
+    let client = options.connect(servers).await.map_err(failed)?;
     Ok(async_nats::jetstream::new(client))
 }

@@ -3,9 +3,6 @@
 //! handed over by work id, a failed handler's message delivered again,
 //! acked messages gone from the durable consumer.
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use async_nats::jetstream::Context;
@@ -16,46 +13,7 @@ use counterspy_worker::{
     Followed, Follower, Topology, Work, WorkKind, connect, ensure, header,
     sha256,
 };
-use tempfile::TempDir;
 use tokio::sync::{mpsc, oneshot};
-
-/// A JetStream server on a free loopback port, stopped when dropped.
-struct Nats {
-    child: Child,
-    url: String,
-    _dir: TempDir,
-}
-
-impl Drop for Nats {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn nats() -> Nats {
-    let port =
-        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dir = tempfile::tempdir().unwrap();
-    let bin = if Path::new("/usr/sbin/nats-server").exists() {
-        "/usr/sbin/nats-server"
-    } else {
-        "nats-server"
-    };
-    let child = Command::new(bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nats-server (bash .ci/deps installs Debian's nats-server)");
-    let clock = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(clock.elapsed() < Duration::from_secs(10), "no nats-server");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Nats { child, url: format!("nats://127.0.0.1:{port}"), _dir: dir }
-}
 
 async fn publish(
     js: &Context,
@@ -137,7 +95,7 @@ async fn follow(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn results_and_dead_letters_are_handed_over_and_acked_once_handled() {
-    let server = nats();
+    let server = counterspy_testkit::nats::server();
     let js = connect(&server.url).await.unwrap();
     ensure(&js, &Topology::default()).await.unwrap();
     result(&js, "a").await;

@@ -4,9 +4,7 @@
 //! 3-node cluster losing a node, event partitions owned one worker at a
 //! time with correlations carried across batches and workers.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -14,81 +12,9 @@ use async_nats::jetstream::Context;
 use counterspy_correlate::{CaseConfig, Settings};
 use counterspy_engine::{Analyzer, EngineBuilder, HunterBuilder};
 use counterspy_store::{SqliteStore, SubmissionFilter, Submissions};
+use counterspy_testkit::nats::{cluster, server};
 use counterspy_worker::{Submitter, Topology, Worker, connect, header};
 use futures_util::StreamExt;
-use tempfile::TempDir;
-
-/// A JetStream server on a free loopback port, stopped when dropped.
-struct Nats {
-    child: Child,
-    url: String,
-    _dir: TempDir,
-}
-
-impl Drop for Nats {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Starts `nats-server` with JetStream and `extra` arguments.
-fn nats_with(port: u16, extra: &[String]) -> Nats {
-    let dir = tempfile::tempdir().unwrap();
-    let bin = if Path::new("/usr/sbin/nats-server").exists() {
-        "/usr/sbin/nats-server"
-    } else {
-        "nats-server"
-    };
-    let child = Command::new(bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir.path())
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nats-server (bash .ci/deps installs Debian's nats-server)");
-    let url = format!("nats://127.0.0.1:{port}");
-    let clock = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(clock.elapsed() < Duration::from_secs(10), "no nats-server");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Nats { child, url, _dir: dir }
-}
-
-fn nats() -> Nats {
-    nats_with(free_port(), &[])
-}
-
-/// A 3-node JetStream cluster on loopback ports.
-fn cluster() -> Vec<Nats> {
-    let client: Vec<u16> = (0..3).map(|_| free_port()).collect();
-    let routes: Vec<u16> = (0..3).map(|_| free_port()).collect();
-    (0..3)
-        .map(|i| {
-            let others: Vec<String> = (0..3)
-                .filter(|j| *j != i)
-                .map(|j| format!("nats://127.0.0.1:{}", routes[j]))
-                .collect();
-            let args = vec![
-                "-n".to_string(),
-                format!("n{i}"),
-                "--cluster_name".to_string(),
-                "counterspy".to_string(),
-                "--cluster".to_string(),
-                format!("nats://127.0.0.1:{}", routes[i]),
-                "--routes".to_string(),
-                others.join(","),
-            ];
-            nats_with(client[i], &args)
-        })
-        .collect()
-}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -197,7 +123,7 @@ async fn wait_stored(db: &Path, n: usize, limit: Duration) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_workers_share_ten_thousand_submissions_exactly() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let submitter =
@@ -263,7 +189,7 @@ async fn three_workers_share_ten_thousand_submissions_exactly() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_worker_dying_mid_batch_loses_nothing() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let submitter =
@@ -313,7 +239,7 @@ async fn a_worker_dying_mid_batch_loses_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn poison_messages_are_dead_lettered_with_the_reason() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let js = connect(&nats.url).await.unwrap();
     let submitter = Submitter::new(js.clone(), topology()).await.unwrap();
@@ -380,7 +306,7 @@ async fn poison_messages_are_dead_lettered_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn duplicates_never_make_a_second_result() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let js = connect(&nats.url).await.unwrap();
@@ -432,7 +358,7 @@ async fn duplicates_never_make_a_second_result() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn large_files_travel_through_the_object_store() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let small = Topology { inline_limit: 1024, ..topology() };
@@ -459,8 +385,7 @@ async fn large_files_travel_through_the_object_store() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
     let mut nodes = cluster();
-    let urls: Vec<String> = nodes.iter().map(|n| n.url.clone()).collect();
-    let url = urls.join(",");
+    let url = nodes.urls.join(",");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     // The production ack wait and deliveries: a leader election takes
@@ -504,8 +429,7 @@ async fn work_goes_on_when_a_node_of_a_three_node_cluster_stops() {
         assert!(clock.elapsed() < Duration::from_secs(120));
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let stopped = nodes.remove(0);
-    drop(stopped);
+    nodes.stop(0);
     for i in n / 2..n {
         submitter
             .file("kbzenit", "ha", &format!("{i}.eml"), mail(i).0)
@@ -613,7 +537,7 @@ enum Handover {
 }
 
 async fn spray_over_two_workers(handover: Handover) {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let js = connect(&nats.url).await.unwrap();
@@ -680,7 +604,7 @@ async fn owners(js: &Context) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn partitions_are_shared_and_move_on_when_a_worker_stops() {
-    let nats = nats();
+    let nats = server();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("case.db");
     let js = connect(&nats.url).await.unwrap();

@@ -3,9 +3,7 @@
 //! in-process `counterspy worker`, dead letters, a restart, a publish
 //! that fails.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
@@ -20,45 +18,6 @@ use tokio::task::JoinHandle;
 use super::common::{Harness, analyzer, config, demo, store_with_token};
 
 const SPEAR_PHISH: &str = "kbzenit/mail/0004.eml";
-
-/// A JetStream server on a free loopback port, stopped when dropped.
-struct Server {
-    child: Child,
-    url: String,
-    _dir: TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `nats-server` with JetStream.
-fn nats_server() -> Server {
-    let port =
-        TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let dir = tempfile::tempdir().unwrap();
-    let bin = if Path::new("/usr/sbin/nats-server").exists() {
-        "/usr/sbin/nats-server"
-    } else {
-        "nats-server"
-    };
-    let child = Command::new(bin)
-        .args(["-js", "-a", "127.0.0.1", "-p", &port.to_string(), "-sd"])
-        .arg(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("nats-server (bash .ci/deps installs Debian's nats-server)");
-    let clock = Instant::now();
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(clock.elapsed() < Duration::from_secs(10), "no nats-server");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Server { child, url: format!("nats://127.0.0.1:{port}"), _dir: dir }
-}
 
 /// A server in NATS mode over the folder `dir`, started.
 async fn harness(url: &str, dir: TempDir) -> Harness {
@@ -161,7 +120,7 @@ async fn metrics(h: &Harness) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nats_workers_analyse_submissions_and_the_case_is_correlated() {
-    let server = nats_server();
+    let server = counterspy_testkit::nats::server();
     let h = harness(&server.url, tempfile::tempdir().unwrap()).await;
     let w = worker(&server.url, &h.dir.path().join("scratch")).await;
     let mail = demo(SPEAR_PHISH);
@@ -198,7 +157,7 @@ async fn nats_workers_analyse_submissions_and_the_case_is_correlated() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dead_letter_fails_its_submission_with_the_reason() {
-    let server = nats_server();
+    let server = counterspy_testkit::nats::server();
     let h = harness(&server.url, tempfile::tempdir().unwrap()).await;
     // A work item with the upload's work id but other bytes, published
     // first: the upload's own publish is then a duplicate, and the
@@ -238,7 +197,7 @@ async fn a_dead_letter_fails_its_submission_with_the_reason() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unfinished_submissions_are_published_again_at_start_up() {
-    let server = nats_server();
+    let server = counterspy_testkit::nats::server();
     // Accepted by a server that never published them (as if it died
     // between the store and the publish).
     let local = Harness::with(|_| {}, false).await;
@@ -257,7 +216,7 @@ async fn unfinished_submissions_are_published_again_at_start_up() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_publish_that_fails_answers_503_and_fails_the_submission() {
-    let server = nats_server();
+    let server = counterspy_testkit::nats::server();
     let h = harness(&server.url, tempfile::tempdir().unwrap()).await;
     // No stream takes work any more: every publish is refused.
     let js = connect(&server.url).await.unwrap();
