@@ -23,10 +23,10 @@ use async_nats::jetstream::consumer::{
     AckPolicy, DeliverPolicy, PullConsumer,
 };
 use async_nats::jetstream::{AckKind, Context, Message};
-use futures_util::StreamExt;
 
 use crate::envelope::{Work, header};
 use crate::error::{Result, WorkerError};
+use crate::fetch::fetch;
 use crate::setup::{Topology, ensure};
 use crate::subjects::{DEAD_ALL, DEAD_STREAM, RESULTS_ALL, RESULTS_STREAM};
 
@@ -66,12 +66,8 @@ const ACK_WAIT: Duration = Duration::from_secs(60);
 /// again, and a failed fetch before the next.
 const RETRY: Duration = Duration::from_secs(1);
 
-/// How long a fetch waits for messages.
-const FETCH_EXPIRES: Duration = Duration::from_millis(500);
-
-/// How long past its expiry a fetch is given up (its server may have
-/// died and never answer).
-const FETCH_GRACE: Duration = Duration::from_secs(5);
+/// What the follower's fetches are called in errors and logs.
+const FETCHING: &str = "fetching to follow";
 
 impl Follower {
     /// A follower called `durable` on `js`; creates the streams and its
@@ -109,8 +105,8 @@ impl Follower {
         loop {
             let both = async {
                 tokio::join!(
-                    fetch(&self.results, self.batch),
-                    fetch(&self.dead, self.batch)
+                    fetch(&self.results, self.batch, FETCHING),
+                    fetch(&self.dead, self.batch, FETCHING)
                 )
             };
             let (results, dead) = tokio::select! {
@@ -222,32 +218,6 @@ fn dead(headers: Option<&HeaderMap>, code: &str) -> Option<Followed> {
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| code.to_string());
     Some(Followed::Dead { id, reason })
-}
-
-/// Up to `n` messages of `consumer`, waiting at most [`FETCH_EXPIRES`].
-async fn fetch(consumer: &PullConsumer, n: usize) -> Result<Vec<Message>> {
-    let mut out = Vec::with_capacity(n);
-    let pull = async {
-        let mut batch = consumer
-            .fetch()
-            .max_messages(n)
-            .expires(FETCH_EXPIRES)
-            .messages()
-            .await
-            .map_err(|e| WorkerError::js("fetching to follow", e))?;
-        while let Some(m) = batch.next().await {
-            match m {
-                Ok(m) => out.push(m),
-                Err(e) => tracing::warn!(error = %e, "follow: fetch"),
-            }
-        }
-        Ok::<(), WorkerError>(())
-    };
-    match tokio::time::timeout(FETCH_EXPIRES + FETCH_GRACE, pull).await {
-        Ok(result) => result?,
-        Err(_) => tracing::warn!("follow: a fetch got no answer"),
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

@@ -48,6 +48,7 @@
 
 mod envelope;
 mod error;
+mod fetch;
 mod follow;
 mod publish;
 pub mod results;

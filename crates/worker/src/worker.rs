@@ -37,7 +37,6 @@ use async_nats::jetstream::consumer::PullConsumer;
 use async_nats::jetstream::{AckKind, Context, Message};
 use counterspy_engine::{Analysed, Analyzer};
 use counterspy_store::SqliteStore;
-use futures_util::StreamExt;
 use tokio::task::JoinSet;
 
 mod outcome;
@@ -50,6 +49,7 @@ use scoped::Scoped;
 
 use crate::envelope::{Work, sha256};
 use crate::error::{Result, WorkerError};
+use crate::fetch::fetch;
 use crate::setup::{Topology, ensure, objects};
 use crate::subjects::{WORK_STREAM, WORKERS};
 
@@ -158,7 +158,7 @@ impl Worker {
         loop {
             let batch = tokio::select! {
                 () = &mut stop => break,
-                batch = fetch(&consumer, me.concurrency) => batch,
+                batch = fetch(&consumer, me.concurrency, FETCHING) => batch,
             };
             let batch = match batch {
                 Ok(batch) => batch,
@@ -228,21 +228,31 @@ impl Worker {
     /// Reads, checks, analyses, publishes and stores one message;
     /// `true` when its result is new to the store.
     async fn process(&self, msg: &Message) -> Result<bool, Failure> {
-        let work = Work::from_headers(msg.headers.as_ref())
-            .map_err(|reason| Failure::poison("bad-envelope", reason))?;
+        let work = envelope(msg)?;
+        let payload = self.checked_payload(&work, msg).await?;
+        let analysed = self
+            .analyse(&work, payload)
+            .await
+            .map_err(|why| Failure::transient("analysis", why))?;
+        self.publish(&work, &analysed).await
+    }
+
+    /// The payload of `work` (inline, or from the object store), checked
+    /// against its SHA-256.
+    async fn checked_payload(
+        &self,
+        work: &Work,
+        msg: &Message,
+    ) -> Result<Vec<u8>, Failure> {
         let payload = self
-            .payload(&work, msg)
+            .payload(work, msg)
             .await
             .map_err(|why| Failure::transient("payload", why))?;
         if sha256(&payload) != work.sha256 {
             let why = "the payload does not match its Cs-Sha256";
             return Err(Failure::poison("hash-mismatch", why.into()));
         }
-        let analysed = self
-            .analyse(&work, payload)
-            .await
-            .map_err(|why| Failure::transient("analysis", why))?;
-        self.publish(&work, &analysed).await
+        Ok(payload)
     }
 
     async fn payload(
@@ -309,35 +319,12 @@ impl Worker {
     }
 }
 
-/// How long a fetch waits for messages.
-const FETCH_EXPIRES: Duration = Duration::from_millis(500);
-
-/// How long past its expiry a fetch is given up: the server that took
-/// the request may have died (a cluster node stopping), and its expiry
-/// notice will never come.
-const FETCH_GRACE: Duration = Duration::from_secs(5);
-
-async fn fetch(consumer: &PullConsumer, n: usize) -> Result<Vec<Message>> {
-    let mut out = Vec::with_capacity(n);
-    let pull = async {
-        let mut batch = consumer
-            .fetch()
-            .max_messages(n)
-            .expires(FETCH_EXPIRES)
-            .messages()
-            .await
-            .map_err(|e| WorkerError::js("fetching work", e))?;
-        while let Some(m) = batch.next().await {
-            match m {
-                Ok(m) => out.push(m),
-                Err(e) => tracing::warn!(error = %e, "fetch"),
-            }
-        }
-        Ok::<(), WorkerError>(())
-    };
-    match tokio::time::timeout(FETCH_EXPIRES + FETCH_GRACE, pull).await {
-        Ok(result) => result?,
-        Err(_) => tracing::warn!("a fetch got no answer; fetching again"),
-    }
-    Ok(out)
+/// The work a message's headers describe; without valid ones the
+/// message is poison.
+fn envelope(msg: &Message) -> Result<Work, Failure> {
+    Work::from_headers(msg.headers.as_ref())
+        .map_err(|reason| Failure::poison("bad-envelope", reason))
 }
+
+/// What the workers' fetches are called in errors and logs.
+const FETCHING: &str = "fetching work";

@@ -24,8 +24,8 @@ use counterspy_engine::{Analysed, Carry};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 
-use super::{Failure, Worker, fetch, sequence};
-use crate::envelope::{Work, WorkKind, sha256};
+use super::{FETCHING, Failure, Worker, envelope, fetch, sequence};
+use crate::envelope::{Work, WorkKind};
 use crate::error::{Result, WorkerError};
 use crate::setup::bucket_of;
 use crate::subjects::{
@@ -74,7 +74,7 @@ pub(super) async fn run(
         }
     };
     while !*stop.borrow() {
-        let batch = match fetch(&consumer, 1).await {
+        let batch = match fetch(&consumer, 1, FETCHING).await {
             Ok(batch) => batch,
             Err(e) => {
                 tracing::warn!(error = %e, "fetch failed; retrying");
@@ -233,20 +233,12 @@ impl Worker {
         msg: &Message,
         carry: Carry,
     ) -> Result<(Work, Analysed, Carry), Failure> {
-        let work = Work::from_headers(msg.headers.as_ref())
-            .map_err(|reason| Failure::poison("bad-envelope", reason))?;
+        let work = envelope(msg)?;
         if work.kind != WorkKind::Events {
             let why = "a file on an event partition".to_string();
             return Err(Failure::poison("wrong-kind", why));
         }
-        let payload = self
-            .payload(&work, msg)
-            .await
-            .map_err(|why| Failure::transient("payload", why))?;
-        if sha256(&payload) != work.sha256 {
-            let why = "the payload does not match its Cs-Sha256";
-            return Err(Failure::poison("hash-mismatch", why.into()));
-        }
+        let payload = self.checked_payload(&work, msg).await?;
         let (analysed, after) = self
             .on_scratch(&work, payload, move |analyzer, org, path, name| {
                 analyzer.analyse_carried(org, path, name, carry)
