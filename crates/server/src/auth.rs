@@ -11,10 +11,10 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use counterspy_model::Timestamp;
 use counterspy_store::{Credentials, TokenInfo};
 use sha2::{Digest, Sha256};
 
-use crate::db::now;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -90,8 +90,10 @@ async fn authenticate(
     let secret =
         cookie(headers, SESSION_COOKIE).ok_or(AppError::Unauthorized)?;
     let hash = hash_secret(secret);
-    let found =
-        state.db().call(move |s| s.session_by_hash(&hash, now())).await?;
+    let found = state
+        .db()
+        .call(move |s| s.session_by_hash(&hash, Timestamp::now()))
+        .await?;
     let session = found.ok_or(AppError::Unauthorized)?;
     if !is_safe(method) && csrf(headers) != Some(session.csrf.as_str()) {
         return Err(AppError::Forbidden("missing or wrong X-CSRF-Token"));

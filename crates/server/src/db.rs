@@ -3,7 +3,6 @@
 
 use std::sync::{Arc, Mutex};
 
-use counterspy_model::Timestamp;
 use counterspy_store::SqliteStore;
 
 use crate::error::{AppError, AppResult};
@@ -51,9 +50,4 @@ impl Db {
         let mut guard = self.store.lock().unwrap_or_else(|e| e.into_inner());
         f(&mut guard)
     }
-}
-
-/// The time now ([`Timestamp::now`]).
-pub fn now() -> Timestamp {
-    Timestamp::now()
 }

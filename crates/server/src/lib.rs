@@ -95,7 +95,7 @@ use axum::routing::{get, post};
 
 pub use config::ServerConfig;
 pub use counterspy_engine::Analyzer;
-pub use db::{Db, now};
+pub use db::Db;
 pub use error::{AppError, AppResult};
 pub use metrics::Metrics;
 pub use nats::{CONSUMER, Nats};

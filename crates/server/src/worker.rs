@@ -13,9 +13,9 @@
 use std::time::Instant;
 
 use counterspy_engine::Analysed;
+use counterspy_model::Timestamp;
 use counterspy_store::{Outcome, Store, Submission, Submissions};
 
-use crate::db::now;
 use crate::error::AppResult;
 use crate::state::AppState;
 
@@ -65,7 +65,11 @@ async fn give_up(state: &AppState, sub: &Submission) -> AppResult<()> {
     state
         .db()
         .call(move |s| {
-            s.finish_submission(&id, &Outcome::Failed { error }, now())
+            s.finish_submission(
+                &id,
+                &Outcome::Failed { error },
+                Timestamp::now(),
+            )
         })
         .await?;
     state.metrics().analysed("failed", std::time::Duration::ZERO);
@@ -84,8 +88,10 @@ pub async fn analyse_queued(state: AppState) {
 
 async fn process(state: &AppState, id: &str) -> AppResult<()> {
     let key = id.to_string();
-    let started =
-        state.db().call(move |s| s.start_submission(&key, now())).await?;
+    let started = state
+        .db()
+        .call(move |s| s.start_submission(&key, Timestamp::now()))
+        .await?;
     if !started {
         return Ok(());
     }
@@ -102,7 +108,7 @@ async fn process(state: &AppState, id: &str) -> AppResult<()> {
     let key = id.to_string();
     let finished = state
         .db()
-        .call(move |s| s.finish_submission(&key, &outcome, now()))
+        .call(move |s| s.finish_submission(&key, &outcome, Timestamp::now()))
         .await?;
     if finished {
         state.metrics().analysed(label, clock.elapsed());

@@ -121,7 +121,7 @@ fn token(
                 .add_token(
                     &name,
                     &auth::hash_secret(&secret),
-                    counterspy_server::now(),
+                    counterspy_model::Timestamp::now(),
                 )
                 .with_context(|| format!("creating token {name:?}"))?;
             println!("{secret}");

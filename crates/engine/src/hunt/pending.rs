@@ -80,9 +80,7 @@ pub(super) struct Clock {
 
 impl Clock {
     pub(super) fn new() -> Clock {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_micros()).unwrap_or(i64::MAX));
+        let now = Timestamp::now().as_micros();
         let ahead = i64::try_from(MAX_CLOCK_AHEAD.as_micros()).unwrap_or(0);
         let limit = now.saturating_add(ahead);
         Clock { newest: AtomicI64::new(i64::MIN), limit }

@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use counterspy_engine::Analysed;
+use counterspy_model::Timestamp;
 use counterspy_store::{Outcome, Submissions};
 use counterspy_worker::{Followed, Follower};
 
 use super::{Nats, Waiting};
-use crate::db::now;
+
 use crate::error::AppResult;
 use crate::state::AppState;
 use crate::worker::verdict_label;
@@ -86,8 +87,8 @@ pub(super) async fn complete(
     let finished = state
         .db()
         .call(move |s| {
-            s.start_submission(&key, now())?;
-            s.finish_submission(&key, &o, now())
+            s.start_submission(&key, Timestamp::now())?;
+            s.finish_submission(&key, &o, Timestamp::now())
         })
         .await?;
     if nats.untrack(work, &sub.id) {

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use counterspy_model::Timestamp;
 use counterspy_store::{
     Outcome, Submission, SubmissionFilter, SubmissionStatus, Submissions,
 };
@@ -10,7 +11,7 @@ use counterspy_worker::WorkerError;
 
 use super::Nats;
 use super::follow::{DEAD, complete};
-use crate::db::now;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -117,7 +118,7 @@ async fn reuse<'s>(
 ) -> AppResult<Vec<&'s Submission>> {
     let Some(first) = subs.first() else { return Ok(Vec::new()) };
     let window = nats.topology.duplicate_window;
-    let since = now()
+    let since = Timestamp::now()
         .as_micros()
         .saturating_sub(i64::try_from(window.as_micros()).unwrap_or(i64::MAX));
     let key = first.case_key.clone();

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 use super::extract::JsonBody;
 use crate::auth::{self, Caller, SESSION_COOKIE, Via};
-use crate::db::now;
+
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
@@ -48,7 +48,7 @@ pub(crate) async fn sign_in(
     let csrf = auth::new_secret("c_").map_err(AppError::internal)?;
     let ttl = state.config().session_ttl;
     let expires =
-        Timestamp::from_micros(now().as_micros().saturating_add(
+        Timestamp::from_micros(Timestamp::now().as_micros().saturating_add(
             i64::try_from(ttl.as_micros()).unwrap_or(i64::MAX),
         ));
     let (hash, id, c) = (auth::hash_secret(&secret), token.id, csrf.clone());
@@ -90,7 +90,7 @@ pub(crate) async fn current(
     let hash = auth::hash_secret(secret);
     let session = state
         .db()
-        .call(move |s| s.session_by_hash(&hash, now()))
+        .call(move |s| s.session_by_hash(&hash, Timestamp::now()))
         .await?
         .ok_or(AppError::Unauthorized)?;
     Ok(Json(SessionView {

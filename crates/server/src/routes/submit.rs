@@ -20,6 +20,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use counterspy_engine::is_event_log;
+use counterspy_model::Timestamp;
 use counterspy_model::case::EvidenceKind;
 use counterspy_store::{NewSubmission, Submission, Submissions};
 use serde::Serialize;
@@ -28,7 +29,7 @@ use tokio::io::AsyncWriteExt;
 
 use super::names::{DEFAULT_CASE, check_id, display_name};
 use crate::auth::Caller;
-use crate::db::now;
+
 use crate::error::{AppError, AppResult};
 use crate::queue::Slot;
 use crate::state::{AppState, Dispatch};
@@ -114,7 +115,7 @@ async fn accept(
     org: &str,
     submitter: &str,
 ) -> AppResult<Response> {
-    let received = now();
+    let received = Timestamp::now();
     let news: Vec<NewSubmission> = files
         .iter()
         .map(|f| NewSubmission {

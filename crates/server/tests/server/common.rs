@@ -11,7 +11,7 @@ use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use counterspy_correlate::{CaseConfig, Settings};
 use counterspy_engine::{EngineBuilder, HunterBuilder};
-use counterspy_server::{Analyzer, AppState, ServerConfig, auth, now};
+use counterspy_server::{Analyzer, AppState, ServerConfig, auth};
 use counterspy_store::{Credentials, SqliteStore};
 use serde_json::Value;
 use tempfile::TempDir;
@@ -182,7 +182,13 @@ pub(crate) fn store_with_token(db: &Path) -> (SqliteStore, String) {
     let mut store = SqliteStore::open(db).unwrap();
     let token = auth::new_secret(auth::TOKEN_PREFIX).unwrap();
     let name = format!("test-{}", &token[3..11]);
-    store.add_token(&name, &auth::hash_secret(&token), now()).unwrap();
+    store
+        .add_token(
+            &name,
+            &auth::hash_secret(&token),
+            counterspy_model::Timestamp::now(),
+        )
+        .unwrap();
     (store, token)
 }
 

@@ -282,7 +282,9 @@ async fn accepted_work_survives_a_restart_and_completes_once() {
     let first = ids[0].clone();
     h.state
         .db()
-        .call(move |s| s.start_submission(&first, counterspy_server::now()))
+        .call(move |s| {
+            s.start_submission(&first, counterspy_model::Timestamp::now())
+        })
         .await
         .unwrap();
     let config: ServerConfig = h.state.config().clone();
@@ -311,7 +313,7 @@ async fn work_that_keeps_killing_the_server_is_failed_with_the_reason() {
         .db()
         .call(move |s| {
             for _ in 0..3 {
-                s.start_submission(&key, counterspy_server::now())?;
+                s.start_submission(&key, counterspy_model::Timestamp::now())?;
             }
             Ok(())
         })
