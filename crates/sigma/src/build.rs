@@ -5,7 +5,7 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use counterspy_model::FieldKey;
-use rsigma_eval::{CompiledRule, Engine};
+use rsigma_eval::CompiledRule;
 use rsigma_parser::{CorrelationRule, SigmaRule};
 
 use crate::correlation::{self, Spec};
@@ -397,14 +397,14 @@ impl Build {
     fn finish(mut self) -> RuleSet {
         self.unhide_generated();
         let router = Router::build(&self.routes, &self.mappings);
-        let engines = router.buckets.iter().map(|_| OnceLock::new()).collect();
+        let buckets = router.buckets.iter().map(|_| OnceLock::new()).collect();
         self.count_diagnostics();
         RuleSet {
             rules: self.rules,
             diagnostics: self.diagnostics,
             stats: self.stats,
             router,
-            engines,
+            buckets,
             compiled: self.compiled,
             needs: self.needs.into_iter().map(Vec::into_boxed_slice).collect(),
             specs: self.specs,
@@ -443,17 +443,6 @@ fn slim(compiled: &mut CompiledRule, index: usize) {
     let attrs =
         HashMap::from([(RULE_ATTR.to_owned(), serde_json::json!(index))]);
     compiled.custom_attributes = Arc::new(attrs);
-}
-
-/// The engine of one routing bucket: its rules indexed together.
-pub(crate) fn engine(
-    bucket: &[usize],
-    compiled: &[Option<CompiledRule>],
-) -> Engine {
-    let mut engine = Engine::new();
-    let rules = bucket.iter().filter_map(|&i| compiled.get(i)?.clone());
-    engine.extend_compiled_rules(rules);
-    engine
 }
 
 /// Whether the correlation's YAML gives a `condition` (the parser fills

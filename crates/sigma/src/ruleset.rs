@@ -4,9 +4,10 @@ use counterspy_model::{Event, FieldKey};
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use rsigma_eval::{CompiledRule, Engine, EvaluationResult};
+use rsigma_eval::{CompiledRule, EvaluationResult};
 
 use crate::adapter::Routed;
+use crate::bucket::Bucket;
 use crate::correlation::Spec;
 use crate::router::Router;
 use crate::{Diagnostic, Hit, LoadStats, RuleInfo};
@@ -22,12 +23,12 @@ pub struct RuleSet {
     pub(crate) diagnostics: Vec<Diagnostic>,
     pub(crate) stats: LoadStats,
     pub(crate) router: Router,
-    /// One engine per router bucket, built when the first event of the
+    /// One matcher per router bucket, built when the first event of the
     /// bucket arrives: building an engine's literal index (Aho-Corasick
     /// automata) is most of the cost of loading SigmaHQ, and a hunt over
     /// a few channels needs a few buckets.
-    pub(crate) engines: Vec<OnceLock<Engine>>,
-    /// The compiled detection rules (by rule index), for the engines.
+    pub(crate) buckets: Vec<OnceLock<Bucket>>,
+    /// The compiled detection rules (by rule index), for the buckets.
     pub(crate) compiled: Vec<Option<CompiledRule>>,
     /// Per rule, the fields its hits carry for correlations.
     pub(crate) needs: Vec<Box<[FieldKey]>>,
@@ -92,19 +93,26 @@ impl RuleSet {
         let target = self.router.route(event);
         let routed = Routed::new(event, self.router.fields(target));
         for bucket in target.buckets.into_iter().flatten() {
-            let Some(engine) = self.engine(bucket) else { continue };
-            for result in engine.evaluate(&routed) {
+            let Some(bucket) = self.bucket(bucket) else { continue };
+            let start = hits.len();
+            for result in bucket.indexed(&routed) {
                 if let Some(rule) = rule_index(&result) {
                     hits.push(Hit::new(rule, self.values(rule, &routed)));
                 }
             }
+            if bucket.has_direct() {
+                for rule in bucket.direct(&routed, &self.compiled) {
+                    hits.push(Hit::new(rule, self.values(rule, &routed)));
+                }
+                hits[start..].sort_by_key(|h| h.rule);
+            }
         }
     }
 
-    fn engine(&self, bucket: usize) -> Option<&Engine> {
+    fn bucket(&self, bucket: usize) -> Option<&Bucket> {
         let rules = self.router.buckets.get(bucket)?;
-        let cell = self.engines.get(bucket)?;
-        Some(cell.get_or_init(|| crate::build::engine(rules, &self.compiled)))
+        let cell = self.buckets.get(bucket)?;
+        Some(cell.get_or_init(|| Bucket::build(rules, &self.compiled)))
     }
 
     fn values(
