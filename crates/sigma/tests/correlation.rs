@@ -8,25 +8,8 @@ use counterspy_sigma::{
     CorrelationHit, CorrelationType, RuleSet, RuleSetBuilder,
 };
 
-const BASE: &str = r#"
-title: Failed logon
-id: failed-logon
-name: failed_logon
-logsource: {product: windows, service: security}
-detection:
-    sel:
-        EventID: 4625
-    condition: sel
----
-title: Successful logon
-id: good-logon
-name: good_logon
-logsource: {product: windows, service: security}
-detection:
-    sel:
-        EventID: 4624
-    condition: sel
----
+/// A System rule beside [`common::LOGONS`].
+const SERVICE: &str = r#"
 title: Service installed
 id: svc
 name: svc
@@ -38,7 +21,7 @@ detection:
 "#;
 
 fn set(correlation: &str) -> RuleSet {
-    let yaml = format!("{BASE}---\n{correlation}");
+    let yaml = format!("{}---{SERVICE}---\n{correlation}", common::LOGONS);
     let set = RuleSetBuilder::new().add_yaml("c.yml", &yaml).build();
     assert!(set.diagnostics().is_empty(), "{:#?}", set.diagnostics());
     set
@@ -358,7 +341,7 @@ fn bad_correlations_are_diagnosed() {
         ),
     ];
     for (rule, code) in cases {
-        let yaml = format!("{BASE}---\n{rule}");
+        let yaml = format!("{}---{SERVICE}---\n{rule}", common::LOGONS);
         let set = RuleSetBuilder::new().add_yaml("c.yml", &yaml).build();
         let d = set
             .diagnostics()

@@ -9,25 +9,8 @@ mod common;
 use counterspy_model::Timestamp;
 use counterspy_sigma::{CorrelationHit, Correlator, Hit, RuleSet};
 
-const RULES: &str = r#"
-title: Failed logon
-id: failed-logon
-name: failed_logon
-logsource: {product: windows, service: security}
-detection:
-    sel:
-        EventID: 4625
-    condition: sel
----
-title: Successful logon
-id: good-logon
-name: good_logon
-logsource: {product: windows, service: security}
-detection:
-    sel:
-        EventID: 4624
-    condition: sel
----
+/// The correlations over [`common::LOGONS`].
+const CORRELATIONS: &str = r#"
 title: Many failed logons
 id: many-failed
 correlation:
@@ -58,9 +41,13 @@ correlation:
     timespan: 2m
 "#;
 
+fn yaml() -> String {
+    format!("{}---{CORRELATIONS}", common::LOGONS)
+}
+
 fn rules() -> RuleSet {
     let set = counterspy_sigma::RuleSetBuilder::new()
-        .add_yaml("r.yml", RULES)
+        .add_yaml("r.yml", &yaml())
         .build();
     assert!(set.diagnostics().is_empty(), "{:#?}", set.diagnostics());
     set
@@ -239,11 +226,11 @@ fn longest_timespan_and_fingerprint() {
         Some(std::time::Duration::from_secs(300))
     );
     assert_eq!(set.fingerprint(), rules().fingerprint());
-    let other = RULES.replace(
+    let other = yaml().replace(
         "gte: 3\n---\ntitle: Spraying",
         "gte: 4\n---\ntitle: Spraying",
     );
-    assert_ne!(other, RULES);
+    assert_ne!(other, yaml());
     let other = counterspy_sigma::RuleSetBuilder::new()
         .add_yaml("r.yml", &other)
         .build();

@@ -6,6 +6,28 @@ use std::path::PathBuf;
 use counterspy_model::{Event, EventSource, FieldValue};
 use counterspy_sigma::{Mappings, RuleSet, RuleSetBuilder};
 
+/// Two Security detection rules the correlation tests build on:
+/// `failed_logon` (4625) and `good_logon` (4624).
+pub const LOGONS: &str = r#"
+title: Failed logon
+id: failed-logon
+name: failed_logon
+logsource: {product: windows, service: security}
+detection:
+    sel:
+        EventID: 4625
+    condition: sel
+---
+title: Successful logon
+id: good-logon
+name: good_logon
+logsource: {product: windows, service: security}
+detection:
+    sel:
+        EventID: 4624
+    condition: sel
+"#;
+
 /// A rule set of one detection rule (`product: windows`, so routed to
 /// every event) with the given `detection:` body (indented 4 spaces).
 pub fn rule(detection: &str) -> RuleSet {
