@@ -24,8 +24,9 @@ pub(crate) const MAX_INDEXED_LITERALS: usize = 256;
 /// The matcher of one router bucket.
 pub(crate) struct Bucket {
     engine: Engine,
-    /// Rules (indices into the rule set) evaluated directly, ascending.
-    direct: Vec<usize>,
+    /// Rules evaluated directly, with their indices in the rule set,
+    /// ascending.
+    direct: Vec<(usize, CompiledRule)>,
 }
 
 impl Bucket {
@@ -35,16 +36,20 @@ impl Bucket {
         bucket: &[usize],
         compiled: &[Option<CompiledRule>],
     ) -> Bucket {
-        let rules = bucket
-            .iter()
-            .filter_map(|&i| Some((i, compiled.get(i)?.as_ref()?)));
-        let (direct, indexed): (Vec<_>, Vec<_>) =
-            rules.partition(|(_, r)| literals(r) > MAX_INDEXED_LITERALS);
+        let mut indexed = Vec::new();
+        let mut direct = Vec::new();
+        for &i in bucket {
+            let Some(rule) = compiled.get(i).and_then(Option::as_ref) else {
+                continue;
+            };
+            if literals(rule) > MAX_INDEXED_LITERALS {
+                direct.push((i, rule.clone()));
+            } else {
+                indexed.push(rule.clone());
+            }
+        }
         let mut engine = Engine::new();
-        engine.extend_compiled_rules(
-            indexed.into_iter().map(|(_, r)| r.clone()),
-        );
-        let direct: Vec<usize> = direct.into_iter().map(|(i, _)| i).collect();
+        engine.extend_compiled_rules(indexed);
         Bucket { engine, direct }
     }
 
@@ -60,14 +65,11 @@ impl Bucket {
     pub(crate) fn direct<'a, E: Event>(
         &'a self,
         event: &'a E,
-        compiled: &'a [Option<CompiledRule>],
     ) -> impl Iterator<Item = usize> + 'a {
-        self.direct.iter().copied().filter(move |&i| {
-            let rule = compiled.get(i).and_then(Option::as_ref);
-            rule.is_some_and(|r| {
-                rsigma_eval::evaluate_rule(r, event).is_some()
-            })
-        })
+        let fires = |(_, rule): &&(usize, CompiledRule)| {
+            rsigma_eval::evaluate_rule(rule, event).is_some()
+        };
+        self.direct.iter().filter(fires).map(|(i, _)| *i)
     }
 
     /// Whether some rules are evaluated directly.

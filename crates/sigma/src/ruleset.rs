@@ -101,7 +101,7 @@ impl RuleSet {
                 }
             }
             if bucket.has_direct() {
-                for rule in bucket.direct(&routed, &self.compiled) {
+                for rule in bucket.direct(&routed) {
                     hits.push(Hit::new(rule, self.values(rule, &routed)));
                 }
                 hits[start..].sort_by_key(|h| h.rule);
