@@ -96,6 +96,63 @@ fn sigmahq_detections_on_named_attack_samples() {
     assert!(first["rule"]["techniques"].is_array(), "{first}");
 }
 
+/// The cache files in `dir`, with their inode numbers (a rewrite is a
+/// new inode: files are renamed into place).
+fn cache_files(dir: &std::path::Path) -> Vec<(String, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.flatten().collect())
+        .unwrap_or_else(|_| Vec::new())
+        .into_iter()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ino = e.metadata().ok()?.ino();
+            name.ends_with(".cbor").then_some((name, ino))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn rules_come_from_the_cache_the_second_time() {
+    let cache = tempfile::tempdir().unwrap();
+    let hunt = |extra: &[&str]| {
+        let out = counterspy()
+            .env("COUNTERSPY_CACHE_DIR", cache.path())
+            .args([
+                "hunt",
+                "--jsonl",
+                "--no-default-rules",
+                "--sigma",
+                SIGMAHQ,
+            ])
+            .args(extra)
+            .args(NAMED.map(sample))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        (hits(&jsonl(&out.stdout)), stderr)
+    };
+    let sigma = cache.path().join("sigma");
+    let (fresh, stderr) = hunt(&["--no-rule-cache"]);
+    assert!(!stderr.contains("rule cache"), "{stderr}");
+    assert!(cache_files(&sigma).is_empty());
+
+    let (cold, stderr) = hunt(&[]);
+    assert!(!stderr.contains("from the rule cache"), "{stderr}");
+    let written = cache_files(&sigma);
+    assert_eq!(written.len(), 1);
+
+    let (warm, stderr) = hunt(&[]);
+    assert!(stderr.contains("from the rule cache"), "{stderr}");
+    assert_eq!(cache_files(&sigma), written, "read, not rewritten");
+    assert!(fresh.len() > 10, "{fresh:?}");
+    assert_eq!(cold, fresh);
+    assert_eq!(warm, fresh);
+}
+
 #[test]
 fn whole_attack_corpus_reads_cleanly() {
     let out = counterspy()

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use counterspy_store::{SqliteStore, SubmissionStatus, Submissions};
 use serde_json::Value;
 
-use crate::{counterspy, root};
+use crate::{counterspy, root, rule_cache};
 
 /// Creates an API token in `data`.
 fn token(data: &Path, name: &str) -> String {
@@ -38,6 +38,7 @@ impl Server {
         let bin = assert_cmd::cargo::cargo_bin("counterspy");
         let mut child = Process::new(bin)
             .current_dir(root())
+            .env("COUNTERSPY_CACHE_DIR", rule_cache())
             .args(["serve", "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .args(["--case", "examples/case/case.toml"])

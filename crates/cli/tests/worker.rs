@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use counterspy_store::{SqliteStore, SubmissionFilter, Submissions};
 
-use crate::{counterspy, root};
+use crate::{counterspy, root, rule_cache};
 
 struct Killed(Child);
 
@@ -24,6 +24,7 @@ fn worker(url: &str, db: &Path, name: &str) -> Killed {
     let bin = assert_cmd::cargo::cargo_bin("counterspy");
     let child = Process::new(bin)
         .current_dir(root())
+        .env("COUNTERSPY_CACHE_DIR", rule_cache())
         .args(["worker", "--nats", url, "--case", "examples/case/case.toml"])
         .args(["--name", name, "--db"])
         .arg(db)

@@ -17,6 +17,8 @@ use rsigma_eval::{
     EvaluationResult, Event,
 };
 
+use crate::ruleset::Matcher;
+
 /// A rule with more literal values than this is evaluated directly
 /// rather than through the bucket's index.
 pub(crate) const MAX_INDEXED_LITERALS: usize = 256;
@@ -32,14 +34,11 @@ pub(crate) struct Bucket {
 impl Bucket {
     /// Builds the matcher of the rules `bucket` names (ascending indices
     /// into `compiled`).
-    pub(crate) fn build(
-        bucket: &[usize],
-        compiled: &[Option<CompiledRule>],
-    ) -> Bucket {
+    pub(crate) fn build(bucket: &[usize], compiled: &[Matcher]) -> Bucket {
         let mut indexed = Vec::new();
         let mut direct = Vec::new();
         for &i in bucket {
-            let Some(rule) = compiled.get(i).and_then(Option::as_ref) else {
+            let Some(rule) = compiled.get(i).and_then(|m| m.get(i)) else {
                 continue;
             };
             if literals(rule) > MAX_INDEXED_LITERALS {

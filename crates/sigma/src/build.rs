@@ -5,16 +5,18 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use counterspy_model::FieldKey;
-use rsigma_eval::CompiledRule;
+use rsigma_eval::{CompiledRule, EvalError};
+use rsigma_ir::IrRule;
 use rsigma_parser::{CorrelationRule, SigmaRule};
 
+use crate::cache::{RuleCache, Snapshot};
 use crate::correlation::{self, Spec};
 use crate::info::{self, Level, Logsource, Routing, RuleKind, Status};
-use crate::loader::{Body, Loaded, Loader, Origin, classify};
+use crate::loader::{Body, Loaded, Origin, Sources, classify};
 use crate::mappings::{Mappings, RouteNote, RuleRoute};
 use crate::prepare::{self, Problem};
 use crate::router::Router;
-use crate::ruleset::RULE_ATTR;
+use crate::ruleset::{Matcher, RULE_ATTR};
 use crate::{
     Diagnostic, DiagnosticCode as Code, LoadStats, RuleInfo, RuleSet,
     Severity, SigmaError,
@@ -28,7 +30,8 @@ use crate::{
 /// (or a malformed mappings file) is an error.
 pub struct RuleSetBuilder {
     mappings: Mappings,
-    loader: Loader,
+    sources: Sources,
+    cache: Option<RuleCache>,
 }
 
 impl Default for RuleSetBuilder {
@@ -42,7 +45,8 @@ impl RuleSetBuilder {
     pub fn new() -> RuleSetBuilder {
         RuleSetBuilder {
             mappings: Mappings::default(),
-            loader: Loader::default(),
+            sources: Sources::default(),
+            cache: None,
         }
     }
 
@@ -67,7 +71,7 @@ impl RuleSetBuilder {
         mut self,
         path: &Path,
     ) -> Result<RuleSetBuilder, SigmaError> {
-        self.loader.add_path(path).map_err(|e| SigmaError::io(path, e))?;
+        self.sources.add_path(path).map_err(|e| SigmaError::io(path, e))?;
         Ok(self)
     }
 
@@ -83,22 +87,52 @@ impl RuleSetBuilder {
     /// Loads rules from a YAML text; `name` stands for its path in
     /// diagnostics.
     pub fn add_yaml(mut self, name: &str, text: &str) -> RuleSetBuilder {
-        self.loader.add_bytes(Path::new(name), text.as_bytes());
+        self.sources.add_bytes(Path::new(name), text.as_bytes());
         self
     }
 
-    /// Compiles, routes and indexes everything loaded.
-    pub fn build(self) -> RuleSet {
-        let RuleSetBuilder { mappings, loader } = self;
-        let mut b = Build::new(mappings, loader.diagnostics);
-        b.stats.files = loader.files;
-        let (detections, correlations) = split(loader.docs);
-        for (origin, rule) in detections {
-            b.detection(origin, *rule);
-        }
-        b.correlations(correlations);
-        b.finish()
+    /// Reads and writes built sets in `cache` (see [`RuleCache`]).
+    pub fn cache(mut self, cache: RuleCache) -> RuleSetBuilder {
+        self.cache = Some(cache);
+        self
     }
+
+    /// Parses, compiles, routes and indexes everything loaded — or, with
+    /// a [`cache`](RuleSetBuilder::cache) holding a build of the same
+    /// inputs, reads that.
+    pub fn build(self) -> RuleSet {
+        let RuleSetBuilder { mappings, sources, cache } = self;
+        let Some(cache) = cache else {
+            return cold(mappings, sources, false).0;
+        };
+        let key = cache.key(&sources, &mappings);
+        if let Some(snapshot) = cache.read(&key) {
+            return snapshot.into_rule_set(&mappings);
+        }
+        let (set, snapshot) = cold(mappings, sources, true);
+        if let Some(mut snapshot) = snapshot {
+            snapshot.key = key.bytes();
+            cache.write(&key, &snapshot);
+        }
+        set
+    }
+}
+
+/// Builds from the rule files; with `keep_ir`, also what the cache keeps.
+fn cold(
+    mappings: Mappings,
+    sources: Sources,
+    keep_ir: bool,
+) -> (RuleSet, Option<Snapshot>) {
+    let loader = sources.load();
+    let mut b = Build::new(mappings, loader.diagnostics, keep_ir);
+    b.stats.files = loader.files;
+    let (detections, correlations) = split(loader.docs);
+    for (origin, rule) in detections {
+        b.detection(origin, *rule);
+    }
+    b.correlations(correlations);
+    b.finish()
 }
 
 type Docs<T> = Vec<(Origin, Box<T>)>;
@@ -121,7 +155,10 @@ struct Build {
     diagnostics: Vec<Diagnostic>,
     stats: LoadStats,
     rules: Vec<RuleInfo>,
-    compiled: Vec<Option<CompiledRule>>,
+    compiled: Vec<Matcher>,
+    /// Per rule, a detection's IR, kept for the cache (else empty).
+    ir: Vec<Option<IrRule>>,
+    keep_ir: bool,
     routes: Vec<(usize, RuleRoute)>,
     needs: Vec<Vec<FieldKey>>,
     specs: Vec<Spec>,
@@ -131,13 +168,19 @@ struct Build {
 }
 
 impl Build {
-    fn new(mappings: Mappings, diagnostics: Vec<Diagnostic>) -> Build {
+    fn new(
+        mappings: Mappings,
+        diagnostics: Vec<Diagnostic>,
+        keep_ir: bool,
+    ) -> Build {
         Build {
             mappings,
             diagnostics,
             stats: LoadStats::default(),
             rules: Vec::new(),
             compiled: Vec::new(),
+            ir: Vec::new(),
+            keep_ir,
             routes: Vec::new(),
             needs: Vec::new(),
             specs: Vec::new(),
@@ -191,7 +234,7 @@ impl Build {
                 }
             }
         }
-        let compiled = match rsigma_eval::compile_rule(&rule) {
+        let (ir, compiled) = match compile(&rule) {
             Ok(c) => c,
             Err(e) => {
                 let m = e.to_string();
@@ -201,6 +244,9 @@ impl Build {
         };
         let (route, note) = self.route(&origin, &rule, dormant);
         self.push_detection(origin, &rule, compiled, route, note);
+        if self.keep_ir {
+            self.ir.push(Some(ir));
+        }
     }
 
     fn unresolved(&mut self, origin: &Origin, names: &[String]) {
@@ -300,7 +346,7 @@ impl Build {
             routing,
             reported: true,
         });
-        self.compiled.push(Some(compiled));
+        self.compiled.push(Matcher::Compiled(compiled));
         self.routes.push((index, route));
         self.needs.push(Vec::new());
     }
@@ -380,7 +426,10 @@ impl Build {
         self.note_id(&origin, rule.id.as_deref(), index);
         self.stats.correlations += 1;
         self.rules.push(correlation_info(&origin, rule));
-        self.compiled.push(None);
+        self.compiled.push(Matcher::None);
+        if self.keep_ir {
+            self.ir.push(None);
+        }
         self.needs.push(Vec::new());
         self.specs.push(spec);
     }
@@ -394,12 +443,22 @@ impl Build {
         }
     }
 
-    fn finish(mut self) -> RuleSet {
+    fn finish(mut self) -> (RuleSet, Option<Snapshot>) {
         self.unhide_generated();
         let router = Router::build(&self.routes, &self.mappings);
         let buckets = router.buckets.iter().map(|_| OnceLock::new()).collect();
         self.count_diagnostics();
-        RuleSet {
+        let snapshot = self.keep_ir.then(|| Snapshot {
+            key: [0; 32],
+            rules: self.rules.clone(),
+            diagnostics: self.diagnostics.clone(),
+            stats: self.stats.clone(),
+            routes: std::mem::take(&mut self.routes),
+            needs: self.needs.iter().map(|n| names(n)).collect(),
+            specs: self.specs.clone(),
+            ir: std::mem::take(&mut self.ir),
+        });
+        let set = RuleSet {
             rules: self.rules,
             diagnostics: self.diagnostics,
             stats: self.stats,
@@ -408,7 +467,9 @@ impl Build {
             compiled: self.compiled,
             needs: self.needs.into_iter().map(Vec::into_boxed_slice).collect(),
             specs: self.specs,
-        }
+            cached: false,
+        };
+        (set, snapshot)
     }
 
     /// Rules referenced by a `generate: true` correlation stay reported.
@@ -431,9 +492,22 @@ impl Build {
     }
 }
 
+fn names(keys: &[FieldKey]) -> Vec<String> {
+    keys.iter().map(|k| k.name().to_owned()).collect()
+}
+
+/// Lowers `rule` to its IR and compiles that (what
+/// [`rsigma_eval::compile_rule`] does, keeping the IR).
+fn compile(rule: &SigmaRule) -> Result<(IrRule, CompiledRule), EvalError> {
+    let options = rsigma_ir::LowerOptions::default();
+    let ir = rsigma_ir::lower_rule(rule, &options).map_err(EvalError::from)?;
+    let compiled = rsigma_eval::compile_to_compiled(&ir)?;
+    Ok((ir, compiled))
+}
+
 /// Drops what the engine would clone on every match (we keep it in
 /// [`RuleInfo`]) and tags the rule with its index.
-fn slim(compiled: &mut CompiledRule, index: usize) {
+pub(crate) fn slim(compiled: &mut CompiledRule, index: usize) {
     compiled.title = String::new();
     compiled.id = None;
     compiled.tags = Vec::new();

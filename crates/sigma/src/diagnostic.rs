@@ -2,11 +2,20 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How bad a [`Diagnostic`] is.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -112,6 +121,43 @@ impl DiagnosticCode {
     }
 }
 
+impl DiagnosticCode {
+    /// Every code, in declaration order.
+    pub const ALL: [DiagnosticCode; 23] = {
+        use DiagnosticCode as C;
+        [
+            C::Io,
+            C::FileTooLarge,
+            C::NotUtf8,
+            C::Yaml,
+            C::TooDeep,
+            C::InvalidDocument,
+            C::MissingField,
+            C::UnknownModifier,
+            C::InvalidModifiers,
+            C::InvalidCondition,
+            C::UnknownDetection,
+            C::InvalidDetection,
+            C::InvalidValue,
+            C::RegexTooLarge,
+            C::InvalidCorrelation,
+            C::UnsupportedCorrelation,
+            C::UnknownRuleReference,
+            C::DuplicateId,
+            C::InvalidMetadata,
+            C::UnmappedLogsource,
+            C::UnresolvedPlaceholder,
+            C::UnsupportedFilter,
+            C::Other,
+        ]
+    };
+
+    /// The code named `name` ([`DiagnosticCode::as_str`]).
+    pub fn from_name(name: &str) -> Option<DiagnosticCode> {
+        DiagnosticCode::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+}
+
 impl fmt::Display for DiagnosticCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -127,9 +173,20 @@ impl Serialize for DiagnosticCode {
     }
 }
 
+impl<'de> Deserialize<'de> for DiagnosticCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<DiagnosticCode, D::Error> {
+        let name = String::deserialize(d)?;
+        DiagnosticCode::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!("unknown code {name}"))
+        })
+    }
+}
+
 /// A problem found while loading rules, for `counterspy rules lint`, the
 /// hunt summary and the web UI alike.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     /// What kind of problem.
     pub code: DiagnosticCode,
@@ -172,7 +229,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// What loading produced: rules loaded and rejected, by reason.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoadStats {
     /// YAML files read.
     pub files: usize,
@@ -198,5 +255,21 @@ impl LoadStats {
     /// Documents rejected, over all reasons.
     pub fn rejected_total(&self) -> usize {
         self.rejected.values().sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_found_by_its_name() {
+        let names: std::collections::BTreeSet<_> =
+            DiagnosticCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), DiagnosticCode::ALL.len());
+        for code in DiagnosticCode::ALL {
+            assert_eq!(DiagnosticCode::from_name(code.as_str()), Some(code));
+        }
+        assert_eq!(DiagnosticCode::from_name("sigma::nope"), None);
     }
 }

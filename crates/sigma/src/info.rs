@@ -1,11 +1,20 @@
 use std::fmt;
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A rule's `level`, in increasing order of severity.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -64,7 +73,7 @@ impl fmt::Display for Level {
 }
 
 /// A rule's `status`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// `stable`.
@@ -93,7 +102,7 @@ impl Status {
 }
 
 /// Whether a rule matches events or aggregates other rules' hits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RuleKind {
     /// A detection rule: matched against each event.
@@ -104,7 +113,7 @@ pub enum RuleKind {
 
 /// Which events a detection rule is evaluated on (see the crate
 /// documentation, "Logsource routing").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Routing {
     /// Events of the channels and event ids its logsource maps to.
@@ -120,7 +129,9 @@ pub enum Routing {
 }
 
 /// A detection rule's `logsource` as written.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize,
+)]
 pub struct Logsource {
     /// `product`.
     pub product: Option<String>,
@@ -131,7 +142,7 @@ pub struct Logsource {
 }
 
 /// What a caller needs to know about a loaded rule.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleInfo {
     /// The `id` (usually a UUID).
     pub id: Option<String>,

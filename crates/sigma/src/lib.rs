@@ -25,6 +25,11 @@
 //!   rest to the next run (serialisable [`Hit`]s;
 //!   [`RuleSet::fingerprint`] and [`RuleSet::longest_timespan`] say
 //!   which rules they belong to and how long they matter).
+//! - [`RuleCache`] makes loading the same rules again nearly free: a
+//!   builder given one ([`RuleSetBuilder::cache`]) reads the set a
+//!   previous build of the same inputs left there, and each rule is then
+//!   compiled when the first event of its bucket arrives
+//!   ([`RuleSet::from_cache`] tells which way a set was made).
 //! - [`SigmaError`] is returned only for paths and mapping files that
 //!   cannot be read; problems in rules are diagnostics, never errors,
 //!   never panics.
@@ -212,6 +217,7 @@ mod adapter;
 mod bucket;
 mod build;
 mod builtin;
+mod cache;
 mod correlation;
 mod diagnostic;
 mod error;
@@ -226,6 +232,7 @@ mod ruleset;
 
 pub use build::RuleSetBuilder;
 pub use builtin::BUILTIN_RULES;
+pub use cache::{KEEP_CACHED, MAX_CACHE_FILE_SIZE, RuleCache};
 pub use correlation::{
     Correlated, CorrelationHit, CorrelationType, Correlator,
 };

@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use rsigma_eval::{CompiledRule, EvaluationResult};
+use rsigma_ir::IrRule;
 
 use crate::adapter::Routed;
 use crate::bucket::Bucket;
@@ -28,11 +29,42 @@ pub struct RuleSet {
     /// automata) is most of the cost of loading SigmaHQ, and a hunt over
     /// a few channels needs a few buckets.
     pub(crate) buckets: Vec<OnceLock<Bucket>>,
-    /// The compiled detection rules (by rule index), for the buckets.
-    pub(crate) compiled: Vec<Option<CompiledRule>>,
+    /// The detection rules' matchers (by rule index), for the buckets.
+    pub(crate) compiled: Vec<Matcher>,
     /// Per rule, the fields its hits carry for correlations.
     pub(crate) needs: Vec<Box<[FieldKey]>>,
     pub(crate) specs: Vec<Spec>,
+    /// Whether the set came from a [`RuleCache`](crate::RuleCache).
+    pub(crate) cached: bool,
+}
+
+/// A rule's matcher: compiled while loading, or, for a set from the
+/// cache, compiled from its IR when its first bucket is built.
+pub(crate) enum Matcher {
+    /// Not a detection rule.
+    None,
+    Compiled(CompiledRule),
+    Deferred(Box<IrRule>, OnceLock<Option<CompiledRule>>),
+}
+
+impl Matcher {
+    /// The compiled rule number `index`. A deferred rule compiled when
+    /// its build was cached, by the same code (the cache key covers it),
+    /// so it compiles again; should it not, it is left out.
+    pub(crate) fn get(&self, index: usize) -> Option<&CompiledRule> {
+        match self {
+            Matcher::None => None,
+            Matcher::Compiled(rule) => Some(rule),
+            Matcher::Deferred(ir, cell) => cell
+                .get_or_init(|| {
+                    let mut rule =
+                        rsigma_eval::compile_to_compiled(ir).ok()?;
+                    crate::build::slim(&mut rule, index);
+                    Some(rule)
+                })
+                .as_ref(),
+        }
+    }
 }
 
 impl RuleSet {
@@ -76,6 +108,12 @@ impl RuleSet {
     /// count.
     pub fn fingerprint(&self) -> u64 {
         crate::fingerprint::of(self)
+    }
+
+    /// Whether this set was read from a [`RuleCache`](crate::RuleCache)
+    /// rather than built from the rule files.
+    pub fn from_cache(&self) -> bool {
+        self.cached
     }
 
     pub(crate) fn specs(&self) -> &[Spec] {

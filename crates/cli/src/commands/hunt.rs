@@ -123,9 +123,10 @@ fn summarise_load(rules: &RuleSet) {
     let rejected = stats.rejected_total();
     let lint =
         if rejected > 0 { " (`counterspy rules lint` lists why)" } else { "" };
+    let cached = if rules.from_cache() { "; from the rule cache" } else { "" };
     eprintln!(
         "{} rules loaded ({} detection, {} correlation), {rejected} \
-         rejected{lint}",
+         rejected{lint}{cached}",
         stats.loaded(),
         stats.detections,
         stats.correlations,

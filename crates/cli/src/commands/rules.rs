@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 use counterspy_engine::check_rule_samples;
-use counterspy_sigma::{Diagnostic, LoadStats, RuleSet, RuleSetBuilder};
+use counterspy_sigma::{
+    Diagnostic, LoadStats, RuleCache, RuleSet, RuleSetBuilder,
+};
 use serde::Serialize;
 
 use crate::Outcome;
@@ -25,6 +27,12 @@ pub(crate) struct RuleArgs {
     /// ones (same format as `crates/sigma/data/`).
     #[arg(long, value_name = "FILE")]
     mappings: Option<PathBuf>,
+    /// Build the rule set from the files even when a cached build of the
+    /// same rules exists, and cache nothing (the cache lives in
+    /// `$COUNTERSPY_CACHE_DIR`, else `$XDG_CACHE_HOME/counterspy`, else
+    /// `~/.cache/counterspy`, under `sigma/`).
+    #[arg(long)]
+    no_rule_cache: bool,
 }
 
 /// `counterspy rules …`.
@@ -69,6 +77,32 @@ pub(crate) fn exec(command: RulesCommand) -> anyhow::Result<Outcome> {
     }
 }
 
+/// The rule cache of this executable, if there is a place for it.
+fn rule_cache() -> Option<RuleCache> {
+    let var = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    let root = var("COUNTERSPY_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            var("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("counterspy"))
+        })
+        .or_else(|| {
+            var("HOME").map(|d| PathBuf::from(d).join(".cache/counterspy"))
+        })?;
+    Some(RuleCache::new(root.join("sigma"), &executable_identity()?))
+}
+
+/// Path, size and modification time of the running executable: a new
+/// build never reads what another one cached.
+fn executable_identity() -> Option<Vec<u8>> {
+    let exe = std::env::current_exe().ok()?;
+    let meta = std::fs::metadata(&exe).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH);
+    let mut salt = exe.as_os_str().as_encoded_bytes().to_vec();
+    salt.extend(meta.len().to_le_bytes());
+    salt.extend(modified.ok()?.as_nanos().to_le_bytes());
+    Some(salt)
+}
+
 fn test(args: &TestArgs) -> anyhow::Result<Outcome> {
     let samples =
         args.samples.clone().unwrap_or_else(|| args.rules.join("samples"));
@@ -98,6 +132,9 @@ fn test(args: &TestArgs) -> anyhow::Result<Outcome> {
 /// Loads the rules `args` name (the built-in ones unless left out).
 pub(crate) fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
     let mut builder = RuleSetBuilder::new();
+    if let Some(cache) = rule_cache().filter(|_| !args.no_rule_cache) {
+        builder = builder.cache(cache);
+    }
     if let Some(path) = &args.mappings {
         builder = builder.mappings_file(path).with_context(|| {
             format!("loading mappings from {}", path.display())

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use counterspy_model::Timestamp;
 use serde::Serialize;
 
+#[cfg(test)]
+pub(crate) use spec::Condition;
 pub use spec::CorrelationType;
 pub(crate) use spec::{Context, Spec, resolve};
 

@@ -7,12 +7,12 @@ use rsigma_parser::{
     ConditionExpr, ConditionOperator, CorrelationCondition, CorrelationRule,
     CorrelationType as Ast, WindowMode,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::DiagnosticCode;
 
 /// The type of a correlation rule (Sigma specification v2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CorrelationType {
     /// `event_count`: how many hits.
@@ -26,7 +26,7 @@ pub enum CorrelationType {
 }
 
 /// A comparison of a correlation condition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Op {
     Lt,
     Lte,
@@ -51,7 +51,7 @@ impl Op {
 
 /// A boolean expression over the referenced rules (extended temporal
 /// conditions), by position in `refs`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Expr {
     Rule(usize),
     And(Vec<Expr>),
@@ -79,7 +79,7 @@ impl Expr {
 }
 
 /// When a window fires.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum Condition {
     /// Every comparison holds for the window's measure.
     Threshold(Vec<(Op, u64)>),
@@ -101,7 +101,7 @@ impl Condition {
 }
 
 /// A correlation rule ready to evaluate.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Spec {
     /// The correlation rule's own index in the rule set.
     pub(crate) rule: usize,

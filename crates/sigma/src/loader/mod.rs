@@ -67,18 +67,25 @@ impl Origin {
     }
 }
 
-/// Everything loaded so far.
+/// What there is to load, in order: the bytes of rule files (or texts
+/// given by name) and the files that could not be read. Collected first
+/// and parsed in [`Sources::load`], so that a cached build can be found
+/// by the digest of everything it came from ([`crate::cache`]).
 #[derive(Default)]
-pub(crate) struct Loader {
-    pub(crate) docs: Vec<Loaded>,
-    pub(crate) diagnostics: Vec<Diagnostic>,
-    pub(crate) files: usize,
+pub(crate) struct Sources {
+    items: Vec<Source>,
+    files: usize,
 }
 
-impl Loader {
-    /// Loads a file, or every `.yml`/`.yaml` file under a folder (sorted,
-    /// recursively). Unreadable entries become diagnostics; only a root
-    /// that cannot be read at all is an error.
+enum Source {
+    Bytes { path: PathBuf, bytes: Vec<u8> },
+    Unreadable { path: PathBuf, message: String },
+}
+
+impl Sources {
+    /// Collects a file, or every `.yml`/`.yaml` file under a folder
+    /// (sorted, recursively). Unreadable entries are kept (they become
+    /// diagnostics); only a root that cannot be read at all is an error.
     pub(crate) fn add_path(&mut self, root: &Path) -> std::io::Result<()> {
         let meta = fs::metadata(root)?;
         if meta.is_file() {
@@ -93,7 +100,9 @@ impl Loader {
                 }
                 Ok(_) => {}
                 Err(e) => {
-                    self.io_error(e.path().unwrap_or(root), &e.to_string())
+                    let path = e.path().unwrap_or(root).to_path_buf();
+                    let message = e.to_string();
+                    self.items.push(Source::Unreadable { path, message });
                 }
             }
         }
@@ -102,14 +111,69 @@ impl Loader {
 
     fn add_file(&mut self, path: &Path) {
         self.files += 1;
-        match read_capped(path) {
-            Ok(bytes) => self.add_bytes(path, &bytes),
-            Err(e) => self.io_error(path, &e.to_string()),
+        let path = path.to_path_buf();
+        self.items.push(match read_capped(&path) {
+            Ok(bytes) => Source::Bytes { path, bytes },
+            Err(e) => Source::Unreadable { path, message: e.to_string() },
+        });
+    }
+
+    /// Adds rules as bytes named `path`.
+    pub(crate) fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
+        let (path, bytes) = (path.to_path_buf(), bytes.to_vec());
+        self.items.push(Source::Bytes { path, bytes });
+    }
+
+    /// Feeds everything collected, unambiguously, to `digest`.
+    pub(crate) fn digest(&self, digest: &mut impl sha2::Digest) {
+        let mut field = |tag: u8, bytes: &[u8]| {
+            digest.update([tag]);
+            digest.update((bytes.len() as u64).to_le_bytes());
+            digest.update(bytes);
+        };
+        field(0, &(self.files as u64).to_le_bytes());
+        for item in &self.items {
+            match item {
+                Source::Bytes { path, bytes } => {
+                    field(1, path.as_os_str().as_encoded_bytes());
+                    field(2, bytes);
+                }
+                Source::Unreadable { path, message } => {
+                    field(3, path.as_os_str().as_encoded_bytes());
+                    field(4, message.as_bytes());
+                }
+            }
         }
     }
 
+    /// Parses everything collected, in order.
+    pub(crate) fn load(self) -> Loader {
+        let mut loader = Loader { files: self.files, ..Loader::default() };
+        for item in self.items {
+            match item {
+                Source::Bytes { path, bytes } => {
+                    loader.add_bytes(&path, &bytes);
+                }
+                Source::Unreadable { path, message } => {
+                    loader.io_error(&path, &message);
+                }
+            }
+        }
+        loader
+    }
+}
+
+/// Everything parsed.
+#[derive(Default)]
+pub(crate) struct Loader {
+    pub(crate) docs: Vec<Loaded>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) files: usize,
+}
+
+impl Loader {
     /// Loads rules from bytes named `path`.
-    pub(crate) fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
+    fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
         if bytes.len() as u64 > MAX_RULE_FILE_SIZE {
             let m = format!("larger than {MAX_RULE_FILE_SIZE} bytes");
             return self.file_error(path, DiagnosticCode::FileTooLarge, m);

@@ -3,12 +3,15 @@
 use std::collections::BTreeSet;
 
 use rsigma_parser::LogSource;
+use serde::{Deserialize, Serialize};
 
 use super::Mappings;
 use super::data::{EventSelector, LogsourceKey};
 
 /// Events of one channel (lowercased), optionally only some event ids.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub(crate) struct Selector {
     pub(crate) channel: Box<str>,
     pub(crate) ids: Option<BTreeSet<u32>>,
@@ -58,7 +61,7 @@ impl Selector {
 }
 
 /// Where a detection rule is evaluated.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum RuleRoute {
     /// On every event.
     All,
