@@ -16,7 +16,9 @@
 //! of its bucket arrives, so rules for events a hunt never sees are never
 //! compiled.
 //!
-//! The file is untrusted input like any other: at most
+//! On Unix the folder and the file must belong to the user running us and
+//! be writable by no one else (see `trusted`); they are created that way.
+//! The file is untrusted input like any other all the same: at most
 //! [`MAX_CACHE_FILE_SIZE`] bytes, decoded with a recursion limit, and
 //! checked (its own key, lengths, rule indices) before use. Anything
 //! wrong is a miss; the cold build then rewrites the file. Writing is
@@ -98,7 +100,13 @@ impl RuleCache {
 
     /// The build cached under `key`, if there is a sound one.
     pub(crate) fn read(&self, key: &Key) -> Option<Snapshot> {
+        if !fs::metadata(&self.dir).is_ok_and(|m| trusted(&m)) {
+            return None;
+        }
         let file = fs::File::open(self.path(key)).ok()?;
+        if !file.metadata().is_ok_and(|m| trusted(&m)) {
+            return None;
+        }
         let mut bytes = Vec::new();
         file.take(MAX_CACHE_FILE_SIZE + 1).read_to_end(&mut bytes).ok()?;
         if bytes.len() as u64 > MAX_CACHE_FILE_SIZE {
@@ -111,7 +119,9 @@ impl RuleCache {
     /// files beyond [`KEEP_CACHED`].
     pub(crate) fn write(&self, key: &Key, snapshot: &Snapshot) {
         let Some(bytes) = snapshot.encode() else { return };
-        if fs::create_dir_all(&self.dir).is_err() {
+        if private_dir(&self.dir).is_err()
+            || !fs::metadata(&self.dir).is_ok_and(|m| trusted(&m))
+        {
             return;
         }
         let path = self.path(key);
@@ -120,8 +130,9 @@ impl RuleCache {
             key.hex(),
             std::process::id()
         ));
+        let _ = fs::remove_file(&tmp);
         let written =
-            fs::write(&tmp, &bytes).and_then(|()| fs::rename(&tmp, &path));
+            private_file(&tmp, &bytes).and_then(|()| fs::rename(&tmp, &path));
         if written.is_err() {
             let _ = fs::remove_file(&tmp);
             return;
@@ -147,6 +158,42 @@ impl RuleCache {
             let _ = fs::remove_file(path);
         }
     }
+}
+
+/// Whether a cache file or folder can be trusted: on Unix, owned by the
+/// user running us and writable by no one else. Another local user who
+/// could plant a cache file could hand us a rule set that hides
+/// detections; the default folder is under the home directory, and a
+/// shared one (`/tmp`) is simply never used.
+#[cfg(unix)]
+fn trusted(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let me = rustix::process::geteuid().as_raw();
+    meta.uid() == me && meta.mode() & 0o022 == 0
+}
+
+#[cfg(not(unix))]
+fn trusted(_: &fs::Metadata) -> bool {
+    true
+}
+
+/// Creates `dir` (and its parents) readable by its owner alone.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Writes a new file readable by its owner alone.
+fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
 }
 
 fn is_cache_file(name: &str) -> bool {

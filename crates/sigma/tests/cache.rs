@@ -291,3 +291,45 @@ fn only_the_newest_builds_stay() {
     let newest = RuleCache::new(dir.path(), newest.as_bytes());
     assert!(build(rules.path(), &newest).from_cache());
 }
+
+/// On Unix a cache file or folder that others could have written is not
+/// trusted (another local user could plant rules that hide detections).
+#[cfg(unix)]
+#[test]
+fn a_cache_others_can_write_is_not_trusted() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let rules = tempfile::tempdir().expect("tempdir");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let folder = dir.path().join("sigma");
+    let cache = RuleCache::new(&folder, b"salt");
+    write_rules(rules.path(), common::LOGONS);
+    build(rules.path(), &cache);
+    let mode = |p: &Path| fs::metadata(p).expect("metadata").mode() & 0o777;
+    assert_eq!(mode(&folder), 0o700);
+    let [file] = &cached(&folder)[..] else { panic!("one cache file") };
+    assert_eq!(mode(file), 0o600);
+    assert!(build(rules.path(), &cache).from_cache());
+
+    let chmod = |p: &Path, m: u32| {
+        fs::set_permissions(p, fs::Permissions::from_mode(m)).expect("chmod")
+    };
+    // A group- or world-writable file: a miss, rewritten private.
+    chmod(file, 0o666);
+    assert!(!build(rules.path(), &cache).from_cache());
+    assert_eq!(mode(file), 0o600);
+    assert!(build(rules.path(), &cache).from_cache());
+    // A world-writable folder: never read, never written.
+    chmod(&folder, 0o777);
+    assert!(!build(rules.path(), &cache).from_cache());
+    fs::remove_file(file).expect("remove");
+    assert!(!build(rules.path(), &cache).from_cache());
+    assert!(cached(&folder).is_empty());
+    chmod(&folder, 0o700);
+    build(rules.path(), &cache);
+    assert!(build(rules.path(), &cache).from_cache());
+    // A file of another user (when we may give it away): a miss.
+    let [file] = &cached(&folder)[..] else { panic!("one cache file") };
+    if std::os::unix::fs::chown(file, Some(4242), None).is_ok() {
+        assert!(!build(rules.path(), &cache).from_cache());
+    }
+}
