@@ -115,10 +115,14 @@ impl RuleCache {
         Snapshot::decode(&bytes).filter(|s| s.key == key.0 && s.is_sound())
     }
 
-    /// Stores `snapshot` under `key`, best effort, and drops the oldest
-    /// files beyond [`KEEP_CACHED`].
+    /// Stores `snapshot` under `key` (unless it could never be read back:
+    /// larger than [`MAX_CACHE_FILE_SIZE`]), best effort, and drops the
+    /// oldest files beyond [`KEEP_CACHED`].
     pub(crate) fn write(&self, key: &Key, snapshot: &Snapshot) {
         let Some(bytes) = snapshot.encode() else { return };
+        if bytes.len() as u64 > MAX_CACHE_FILE_SIZE {
+            return;
+        }
         if private_dir(&self.dir).is_err()
             || !fs::metadata(&self.dir).is_ok_and(|m| trusted(&m))
         {
@@ -140,19 +144,23 @@ impl RuleCache {
         self.evict(&path);
     }
 
-    /// Removes all but the newest [`KEEP_CACHED`] files; `kept` (the file
-    /// just written) stays whatever the clock says.
+    /// Removes all but the newest [`KEEP_CACHED`] files (`kept`, the file
+    /// just written, stays whatever the clock says) and the temporary
+    /// files of runs that died more than [`STALE`] ago.
     fn evict(&self, kept: &Path) {
         let Ok(entries) = fs::read_dir(&self.dir) else { return };
-        let mut files: Vec<(SystemTime, PathBuf)> = entries
-            .flatten()
-            .filter(|e| is_cache_file(&e.file_name().to_string_lossy()))
-            .filter(|e| e.path() != kept)
-            .filter_map(|e| {
-                let modified = e.metadata().and_then(|m| m.modified());
-                Some((modified.ok()?, e.path()))
-            })
-            .collect();
+        let mut files: Vec<(SystemTime, PathBuf)> = Vec::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let modified = entry.metadata().and_then(|m| m.modified());
+            let Ok(modified) = modified else { continue };
+            let path = entry.path();
+            if is_cache_file(&name) && path != kept {
+                files.push((modified, path));
+            } else if is_temporary(&name) && is_stale(modified) {
+                let _ = fs::remove_file(path);
+            }
+        }
         files.sort_by_key(|f| std::cmp::Reverse(f.0));
         for (_, path) in files.into_iter().skip(KEEP_CACHED - 1) {
             let _ = fs::remove_file(path);
@@ -160,16 +168,26 @@ impl RuleCache {
     }
 }
 
-/// Whether a cache file or folder can be trusted: on Unix, owned by the
-/// user running us and writable by no one else. Another local user who
-/// could plant a cache file could hand us a rule set that hides
+/// Whether a cache file or folder can be trusted: on Unix, writable by
+/// no one but its owner, and (where the effective user id is known, see
+/// [`effective_uid`]) owned by the user running us. Another local user
+/// who could plant a cache file could hand us a rule set that hides
 /// detections; the default folder is under the home directory, and a
 /// shared one (`/tmp`) is simply never used.
 #[cfg(unix)]
 fn trusted(meta: &fs::Metadata) -> bool {
     use std::os::unix::fs::MetadataExt;
-    let me = rustix::process::geteuid().as_raw();
-    meta.uid() == me && meta.mode() & 0o022 == 0
+    let mine = effective_uid().is_none_or(|me| meta.uid() == me);
+    mine && meta.mode() & 0o022 == 0
+}
+
+/// The effective user id, read without `unsafe` or a system-call crate:
+/// Linux's `/proc/self` belongs to it (see proc(5)); `None` without
+/// `/proc`.
+#[cfg(unix)]
+fn effective_uid() -> Option<u32> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").ok().map(|m| m.uid())
 }
 
 #[cfg(not(unix))]
@@ -198,6 +216,18 @@ fn private_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 fn is_cache_file(name: &str) -> bool {
     name.starts_with(PREFIX) && name.ends_with(SUFFIX)
+}
+
+fn is_temporary(name: &str) -> bool {
+    name.strip_prefix('.').is_some_and(|n| n.starts_with(PREFIX))
+        && name.ends_with(".tmp")
+}
+
+/// How old a temporary file must be to count as left by a dead run.
+const STALE: std::time::Duration = std::time::Duration::from_secs(600);
+
+fn is_stale(modified: SystemTime) -> bool {
+    modified.elapsed().is_ok_and(|age| age > STALE)
 }
 
 /// The SHA-256 of a build's inputs.

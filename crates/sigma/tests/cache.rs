@@ -7,6 +7,7 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use counterspy_events::Reader;
 use counterspy_model::{Event, EventSource, FieldValue, Position, Timestamp};
@@ -281,11 +282,22 @@ fn only_the_newest_builds_stay() {
     let rules = tempfile::tempdir().expect("tempdir");
     let dir = tempfile::tempdir().expect("tempdir");
     write_rules(rules.path(), common::LOGONS);
+    // Temporary files of dead runs: an old one goes, a recent one stays.
+    fs::create_dir_all(dir.path()).expect("mkdir");
+    let old = dir.path().join(".rules-dead.1.tmp");
+    let recent = dir.path().join(".rules-busy.2.tmp");
+    for p in [&old, &recent] {
+        fs::write(p, b"partial").expect("write");
+    }
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    let file = fs::File::options().write(true).open(&old).expect("open");
+    file.set_modified(hour_ago).expect("set mtime");
     for i in 0..KEEP_CACHED + 3 {
         let cache = RuleCache::new(dir.path(), format!("{i}").as_bytes());
         build(rules.path(), &cache);
     }
     assert_eq!(cached(dir.path()).len(), KEEP_CACHED);
+    assert!(!old.exists() && recent.exists());
     // The build just written always stays.
     let newest = format!("{}", KEEP_CACHED + 2);
     let newest = RuleCache::new(dir.path(), newest.as_bytes());
