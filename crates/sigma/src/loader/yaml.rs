@@ -25,8 +25,14 @@ pub(crate) fn plainly_shallow(text: &str) -> bool {
     brackets < half
         && text.lines().all(|line| {
             let indent = line.len() - line.trim_start().len();
-            indent + line.matches("- ").count() < half
+            indent + entries(line.as_bytes()) < half
         })
+}
+
+/// How many times `- ` occurs in `line` (what `line.matches("- ")`
+/// counts, without setting up a substring searcher for every line).
+fn entries(line: &[u8]) -> usize {
+    line.windows(2).filter(|w| w == b"- ").count()
 }
 
 pub(crate) fn parse(text: &str) -> Result<Value, YamlError> {
@@ -125,6 +131,14 @@ mod tests {
     fn errors_have_positions() {
         let err = parse("a: 1\nb: [\n").unwrap_err();
         assert!(err.line.is_some());
+    }
+
+    #[test]
+    fn entries_count_like_matches() {
+        for line in ["", "-", "- ", "- - -", "a - b -  - ", "--  -", "é- x"] {
+            let expected = line.matches("- ").count();
+            assert_eq!(entries(line.as_bytes()), expected, "{line:?}");
+        }
     }
 
     #[test]
