@@ -211,3 +211,21 @@ fn powershell_minidump_of_lsass() {
     ]);
     assert_eq!(got, (4, expected));
 }
+
+/// Files are parsed and rules compiled on several threads: the set must
+/// be the one the calling thread alone builds, in the same order.
+#[test]
+fn building_on_many_threads_is_building_on_one() {
+    let on = |threads: usize| {
+        let root = common::corpus("sigma");
+        let b = RuleSetBuilder::new().threads(threads);
+        let b = b.add_path(&root.join("rules")).expect("readable");
+        b.add_path(&root.join("rules-placeholder")).expect("readable").build()
+    };
+    let (one, many) = (on(1), on(4));
+    assert_eq!(one.rules(), many.rules());
+    assert_eq!(one.diagnostics(), many.diagnostics());
+    assert_eq!(one.stats(), many.stats());
+    assert_eq!(one.fingerprint(), many.fingerprint());
+    assert!(!one.diagnostics().is_empty(), "placeholder warnings in order");
+}

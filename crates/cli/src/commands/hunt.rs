@@ -112,7 +112,7 @@ fn hunter(args: &HuntArgs) -> anyhow::Result<Hunter> {
     if args.parse_only {
         return Ok(builder.build());
     }
-    let rules = load_rules(&args.rules)?;
+    let rules = load_rules(&args.rules, args.threads.unwrap_or(0))?;
     summarise_load(&rules);
     Ok(builder.rules(rules).build())
 }

@@ -77,7 +77,7 @@ pub(crate) fn exec(args: InvestigateArgs) -> anyhow::Result<Outcome> {
     };
     let mut engine = engine(&args)?;
     let hunter = HunterBuilder::new()
-        .rules(load_rules(&args.rules)?)
+        .rules(load_rules(&args.rules, args.threads.unwrap_or(0))?)
         .threads(args.threads.unwrap_or(0))
         .every_rule(true)
         .max_details(INVESTIGATE_DETAILS)

@@ -129,9 +129,13 @@ fn test(args: &TestArgs) -> anyhow::Result<Outcome> {
     Ok(if failed > 0 { Outcome::Found } else { Outcome::Nothing })
 }
 
-/// Loads the rules `args` name (the built-in ones unless left out).
-pub(crate) fn load_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
-    let mut builder = RuleSetBuilder::new();
+/// Loads the rules `args` name (the built-in ones unless left out),
+/// parsing and compiling on `threads` threads (0: one per core).
+pub(crate) fn load_rules(
+    args: &RuleArgs,
+    threads: usize,
+) -> anyhow::Result<RuleSet> {
+    let mut builder = RuleSetBuilder::new().threads(threads);
     if let Some(cache) = rule_cache().filter(|_| !args.no_rule_cache) {
         builder = builder.cache(cache);
     }

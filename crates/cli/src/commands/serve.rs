@@ -149,7 +149,7 @@ fn serve(args: ServeArgs, store: SqliteStore) -> anyhow::Result<Outcome> {
         None => CaseConfig::default(),
     };
     let hunter = HunterBuilder::new()
-        .rules(load_rules(&args.rules)?)
+        .rules(load_rules(&args.rules, 0)?)
         .every_rule(true)
         .max_details(INVESTIGATE_DETAILS)
         .build();

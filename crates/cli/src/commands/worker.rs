@@ -96,7 +96,7 @@ pub(crate) fn exec_worker(args: WorkerArgs) -> anyhow::Result<Outcome> {
         None => CaseConfig::default(),
     };
     let hunter = HunterBuilder::new()
-        .rules(load_rules(&args.rules)?)
+        .rules(load_rules(&args.rules, 0)?)
         .every_rule(true)
         .max_details(INVESTIGATE_DETAILS)
         .build();

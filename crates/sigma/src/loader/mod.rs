@@ -146,18 +146,25 @@ impl Sources {
         }
     }
 
-    /// Parses everything collected, in order.
-    pub(crate) fn load(self) -> Loader {
+    /// Parses everything collected, in collection order: file by file
+    /// on the calling thread, or each file on its own on rayon's threads
+    /// when `parallel`.
+    pub(crate) fn load(self, parallel: bool) -> Loader {
+        use rayon::prelude::*;
         let mut loader = Loader { files: self.files, ..Loader::default() };
-        for item in self.items {
-            match item {
-                Source::Bytes { path, bytes } => {
-                    loader.add_bytes(&path, &bytes);
-                }
-                Source::Unreadable { path, message } => {
-                    loader.io_error(&path, &message);
-                }
-            }
+        if !parallel {
+            self.items.into_iter().for_each(|item| loader.add(item));
+            return loader;
+        }
+        let one = |item: Source| {
+            let mut part = Loader::default();
+            part.add(item);
+            part
+        };
+        let parts: Vec<Loader> = self.items.into_par_iter().map(one).collect();
+        for part in parts {
+            loader.docs.extend(part.docs);
+            loader.diagnostics.extend(part.diagnostics);
         }
         loader
     }
@@ -172,6 +179,15 @@ pub(crate) struct Loader {
 }
 
 impl Loader {
+    fn add(&mut self, item: Source) {
+        match item {
+            Source::Bytes { path, bytes } => self.add_bytes(&path, &bytes),
+            Source::Unreadable { path, message } => {
+                self.io_error(&path, &message);
+            }
+        }
+    }
+
     /// Loads rules from bytes named `path`.
     fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
         if bytes.len() as u64 > MAX_RULE_FILE_SIZE {
