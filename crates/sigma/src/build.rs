@@ -101,7 +101,8 @@ impl RuleSetBuilder {
 
     /// Parses rule files and compiles rules on `threads` threads: `1`
     /// on the calling thread alone, `0` (the default) on rayon's global
-    /// pool (one thread per core), more on a pool of its own.
+    /// pool (one thread per core; the calling thread on one core), more
+    /// on a pool of its own.
     pub fn threads(mut self, threads: usize) -> RuleSetBuilder {
         self.threads = threads;
         self
@@ -161,9 +162,8 @@ fn cold(
     let (detections, correlations) = split(loader.docs);
     if parallel {
         use rayon::prelude::*;
-        let prepare = |d| prepare(d, &b.mappings);
-        let all: Vec<Prepared> =
-            detections.into_par_iter().map(prepare).collect();
+        let one = |d| prepare(d, &b.mappings);
+        let all: Vec<Prepared> = detections.into_par_iter().map(one).collect();
         all.into_iter().for_each(|p| b.detection(p));
     } else {
         // One rule at a time: each parsed rule is dropped as soon as it
