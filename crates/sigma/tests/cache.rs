@@ -9,8 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use counterspy_events::Reader;
-use counterspy_model::{Event, EventSource, FieldValue, Position, Timestamp};
+use counterspy_model::{Event, EventSource, FieldValue, Timestamp};
 use counterspy_sigma::{
     Correlator, KEEP_CACHED, Mappings, RuleCache, RuleSet, RuleSetBuilder,
 };
@@ -36,20 +35,11 @@ fn assert_same_set(warm: &RuleSet, cold: &RuleSet) {
 
 /// `(rule, record, carried values)` of every hit over `paths`.
 fn hits(set: &RuleSet, paths: &[PathBuf]) -> Vec<(usize, u64, String)> {
-    let mut found = Vec::new();
-    Reader::new()
-        .for_each(paths, |event| {
-            let mut hits = Vec::new();
-            set.matches(&event, &mut hits);
-            let record = match event.source().position() {
-                Position::Record(n) => n,
-                _ => 0,
-            };
-            for h in hits {
-                found.push((h.rule, record, format!("{h:?}")));
-            }
-        })
-        .expect("readable");
+    let (_, found) = common::hunt(set, paths);
+    let mut found: Vec<_> = found
+        .into_iter()
+        .map(|(h, record)| (h.rule, record, format!("{h:?}")))
+        .collect();
     found.sort();
     found
 }

@@ -8,7 +8,6 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use counterspy_events::Reader;
-use counterspy_model::Position;
 use counterspy_sigma::{RuleSet, RuleSetBuilder, Severity};
 
 fn sigmahq() -> &'static RuleSet {
@@ -88,23 +87,16 @@ fn warnings_are_pinned() {
 fn detections(rel: &str) -> (u64, Vec<(String, u64)>) {
     let set = sigmahq();
     let path = common::corpus("evtx-attack-samples").join(rel);
-    let mut found = Vec::new();
-    let stats = Reader::new()
-        .for_each(&[path], |event| {
-            let mut hits = Vec::new();
-            set.matches(&event, &mut hits);
-            let record = match event.source().position() {
-                Position::Record(n) => n,
-                _ => 0,
-            };
-            for h in hits {
-                let rule = &set.rules()[h.rule];
-                found.push((rule.id.clone().unwrap_or_default(), record));
-            }
+    let (records, found) = common::hunt(set, &[path]);
+    let mut found: Vec<_> = found
+        .into_iter()
+        .map(|(h, record)| {
+            let rule = &set.rules()[h.rule];
+            (rule.id.clone().unwrap_or_default(), record)
         })
-        .expect("readable");
+        .collect();
     found.sort();
-    (stats.records, found)
+    (records, found)
 }
 
 fn pins(list: &[(&str, u64)]) -> Vec<(String, u64)> {

@@ -3,8 +3,9 @@
 
 use std::path::PathBuf;
 
-use counterspy_model::{Event, EventSource, FieldValue};
-use counterspy_sigma::{Mappings, RuleSet, RuleSetBuilder};
+use counterspy_events::Reader;
+use counterspy_model::{Event, EventSource, FieldValue, Position};
+use counterspy_sigma::{Hit, Mappings, RuleSet, RuleSetBuilder};
 
 /// Two Security detection rules the correlation tests build on:
 /// `failed_logon` (4625) and `good_logon` (4624).
@@ -106,4 +107,24 @@ pub fn corpus(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/corpora")
         .join(rel)
+}
+
+/// Every hit of `set` over the events of `paths` with its record number
+/// (0 where there is none), sorted by rule then record, and how many
+/// records were read.
+pub fn hunt(set: &RuleSet, paths: &[PathBuf]) -> (u64, Vec<(Hit, u64)>) {
+    let mut found = Vec::new();
+    let stats = Reader::new()
+        .for_each(paths, |event| {
+            let mut hits = Vec::new();
+            set.matches(&event, &mut hits);
+            let record = match event.source().position() {
+                Position::Record(n) => n,
+                _ => 0,
+            };
+            found.extend(hits.into_iter().map(|h| (h, record)));
+        })
+        .expect("readable");
+    found.sort_by_key(|(h, record)| (h.rule, *record));
+    (stats.records, found)
 }
