@@ -22,6 +22,11 @@ impl<'e> Routed<'e> {
         Routed { event, fields }
     }
 
+    /// The event itself.
+    pub(crate) fn event(&self) -> &'e Event {
+        self.event
+    }
+
     /// The value of the field a rule calls `name`.
     pub(crate) fn lookup(&self, name: &str) -> Option<&'e FieldValue> {
         if let Some(table) = self.fields

@@ -1,8 +1,9 @@
-//! One router bucket's matcher: an rsigma [`Engine`] with its literal
-//! index for most rules, and direct evaluation for the few rules whose
-//! literal lists are very long.
+//! One router bucket's matcher: our [fact index](crate::facts) for most
+//! rules, an rsigma [`Engine`] with its literal index for the rules the
+//! fact index does not answer (keywords, array scopes), and direct
+//! evaluation for the few rules whose literal lists are very long.
 //!
-//! The engine indexes every substring literal of its rules in one
+//! Both indexes put every substring literal of its rules in one
 //! case-insensitive Aho-Corasick DFA per field, built when the bucket's
 //! first event arrives. A handful of SigmaHQ rules list thousands of
 //! hashes or names (vulnerable drivers, hack-tool imphashes): measured on
@@ -17,6 +18,9 @@ use rsigma_eval::{
     EvaluationResult, Event,
 };
 
+use crate::adapter::Routed;
+use crate::facts::Facts;
+use crate::router::FieldTable;
 use crate::ruleset::Matcher;
 
 /// A rule with more literal values than this is evaluated directly
@@ -25,6 +29,7 @@ pub(crate) const MAX_INDEXED_LITERALS: usize = 256;
 
 /// The matcher of one router bucket.
 pub(crate) struct Bucket {
+    facts: Facts,
     engine: Engine,
     /// Rules evaluated directly, with their indices in the rule set,
     /// ascending.
@@ -33,8 +38,13 @@ pub(crate) struct Bucket {
 
 impl Bucket {
     /// Builds the matcher of the rules `bucket` names (ascending indices
-    /// into `compiled`).
-    pub(crate) fn build(bucket: &[usize], compiled: &[Matcher]) -> Bucket {
+    /// into `compiled`), for events routed through up to `tables` field
+    /// tables.
+    pub(crate) fn build(
+        bucket: &[usize],
+        compiled: &[Matcher],
+        tables: usize,
+    ) -> Bucket {
         let mut indexed = Vec::new();
         let mut direct = Vec::new();
         for &i in bucket {
@@ -44,12 +54,24 @@ impl Bucket {
             if literals(rule) > MAX_INDEXED_LITERALS {
                 direct.push((i, rule.clone()));
             } else {
-                indexed.push(rule.clone());
+                indexed.push((i, rule));
             }
         }
+        let (facts, others) = Facts::build(indexed, tables);
         let mut engine = Engine::new();
-        engine.extend_compiled_rules(indexed);
-        Bucket { engine, direct }
+        engine.extend_compiled_rules(others.into_iter().cloned());
+        Bucket { facts, engine, direct }
+    }
+
+    /// Appends to `out` the indices of the rules of the fact index that
+    /// match `event`, ascending.
+    pub(crate) fn facts(
+        &self,
+        event: &Routed<'_>,
+        table: Option<(usize, &FieldTable)>,
+        out: &mut Vec<usize>,
+    ) {
+        self.facts.matches(event, table, out);
     }
 
     /// The engine's results for `event` (rules it indexes).
@@ -57,6 +79,9 @@ impl Bucket {
         &self,
         event: &E,
     ) -> Vec<EvaluationResult> {
+        if self.engine.rule_count() == 0 {
+            return Vec::new();
+        }
         self.engine.evaluate(event)
     }
 
@@ -69,11 +94,6 @@ impl Bucket {
             rsigma_eval::evaluate_rule(rule, event).is_some()
         };
         self.direct.iter().filter(fires).map(|(i, _)| *i)
-    }
-
-    /// Whether some rules are evaluated directly.
-    pub(crate) fn has_direct(&self) -> bool {
-        !self.direct.is_empty()
     }
 }
 

@@ -221,6 +221,7 @@ mod cache;
 mod correlation;
 mod diagnostic;
 mod error;
+mod facts;
 mod fingerprint;
 mod hit;
 mod info;

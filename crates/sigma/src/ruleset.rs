@@ -129,20 +129,40 @@ impl RuleSet {
     /// included (their correlations need them).
     pub fn matches(&self, event: &Event, hits: &mut Vec<Hit>) {
         let target = self.router.route(event);
-        let routed = Routed::new(event, self.router.fields(target));
+        let table = target
+            .fields
+            .and_then(|i| Some((i, self.router.field_tables.get(i)?)));
+        let routed = Routed::new(event, table.map(|(_, t)| t));
+        let mut rules = Vec::new();
         for bucket in target.buckets.into_iter().flatten() {
             let Some(bucket) = self.bucket(bucket) else { continue };
-            let start = hits.len();
-            for result in bucket.indexed(&routed) {
-                if let Some(rule) = rule_index(&result) {
-                    hits.push(Hit::new(rule, self.values(rule, &routed)));
-                }
+            bucket.facts(&routed, table, &mut rules);
+            let results = bucket.indexed(&routed);
+            rules.extend(results.iter().filter_map(rule_index));
+            rules.extend(bucket.direct(&routed));
+            rules.sort_unstable();
+            for rule in rules.drain(..) {
+                hits.push(Hit::new(rule, self.values(rule, &routed)));
             }
-            if bucket.has_direct() {
-                for rule in bucket.direct(&routed) {
+        }
+    }
+
+    /// Like [`RuleSet::matches`], without any index: every rule the
+    /// event's route selects is evaluated on its own by rsigma. Slow; the
+    /// reference the indexed path is tested against.
+    pub fn matches_exhaustively(&self, event: &Event, hits: &mut Vec<Hit>) {
+        let target = self.router.route(event);
+        let routed = Routed::new(event, self.router.fields(target));
+        for bucket in target.buckets.into_iter().flatten() {
+            let Some(rules) = self.router.buckets.get(bucket) else {
+                continue;
+            };
+            for &rule in rules {
+                let Some(compiled) = self.compiled.get(rule) else { continue };
+                let Some(compiled) = compiled.get(rule) else { continue };
+                if rsigma_eval::evaluate_rule(compiled, &routed).is_some() {
                     hits.push(Hit::new(rule, self.values(rule, &routed)));
                 }
-                hits[start..].sort_by_key(|h| h.rule);
             }
         }
     }
@@ -150,7 +170,8 @@ impl RuleSet {
     fn bucket(&self, bucket: usize) -> Option<&Bucket> {
         let rules = self.router.buckets.get(bucket)?;
         let cell = self.buckets.get(bucket)?;
-        Some(cell.get_or_init(|| Bucket::build(rules, &self.compiled)))
+        let tables = self.router.field_tables.len();
+        Some(cell.get_or_init(|| Bucket::build(rules, &self.compiled, tables)))
     }
 
     fn values(

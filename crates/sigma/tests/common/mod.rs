@@ -70,10 +70,14 @@ pub fn event(pairs: &[(&str, &str)]) -> Event {
     Event::from_pairs(pairs, EventSource::unknown())
 }
 
-/// Whether the set's first rule fires on `pairs`.
+/// Whether the set's first rule fires on `pairs`; the indexed and the
+/// exhaustive matching must agree.
 pub fn fires(set: &RuleSet, pairs: &[(&str, &str)]) -> bool {
-    let mut hits = Vec::new();
-    set.matches(&event(pairs), &mut hits);
+    let event = event(pairs);
+    let (mut hits, mut reference) = (Vec::new(), Vec::new());
+    set.matches(&event, &mut hits);
+    set.matches_exhaustively(&event, &mut reference);
+    assert_eq!(hits, reference, "indexed vs exhaustive on {pairs:?}");
     hits.iter().any(|h| h.rule == 0)
 }
 

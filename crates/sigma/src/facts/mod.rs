@@ -1,0 +1,545 @@
+//! The fact index: one bucket's rules answered by scanning each field of
+//! an event once.
+//!
+//! rsigma's engine selects candidate rules with a literal index and then
+//! evaluates each candidate from scratch, looking every field up by name
+//! and matching every value again, matcher by matcher, often lowercasing
+//! the value each time. Here every literal of every rule (`contains`,
+//! `startswith`, `endswith`, exact, case-insensitive or not) is a *leaf*
+//! and the leaves of a field share one Aho-Corasick automaton: per event,
+//! each field the bucket's rules name is found once, lowercased once and
+//! scanned once (twice when some of its literals are case-sensitive),
+//! and every match sets the leaf it satisfies (its anchoring checked at
+//! the match's offsets). A rule is then evaluated only if one of its
+//! leaves fired or if it can match without one (`not` …), and evaluating
+//! it reads the leaves' bits; what is not a literal (regular expressions,
+//! numbers, CIDR, field references, …) is asked of rsigma's own matcher,
+//! only for those rules. Values are seen exactly as rsigma's matchers see
+//! them (text of numbers and booleans, full lowercase), and a list value
+//! sends its field's items to rsigma whole, so the answers are rsigma's:
+//! `tests/facts.rs` checks it over SigmaHQ and the attack samples.
+//!
+//! Keywords (field-less detections) are leaves matched against every
+//! text value of the event, when they are a plain list of literals. Rules
+//! with other keyword shapes or with array scopes stay with the engine.
+
+mod plan;
+mod shape;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use counterspy_model::{Event, FieldValue};
+use rsigma_eval::matcher::ascii_lowercase_cow;
+use rsigma_eval::{CompiledRule, EventValue};
+use rustc_hash::FxHashMap;
+
+use crate::adapter::{Routed, value};
+use crate::router::FieldTable;
+use plan::Plan;
+use shape::{Cond, Det, Item, M, Op, Rule};
+
+const NOT_A_WITNESS: usize = usize::MAX;
+
+/// The field id of keyword leaves, which every text value is matched
+/// against.
+const KEYWORDS: usize = usize::MAX;
+
+/// The fact index of one bucket.
+pub(crate) struct Facts {
+    rules: Vec<Rule>,
+    /// Per leaf, the position of its rule in `rules` when the leaf is in
+    /// the rule's witness (its firing makes the rule a candidate), else
+    /// [`NOT_A_WITNESS`].
+    leaf_rule: Vec<usize>,
+    fields: Vec<FieldIndex>,
+    /// The keyword leaves.
+    keywords: FieldIndex,
+    names: Vec<Box<str>>,
+    /// Positions of the rules evaluated for every event.
+    open: Vec<usize>,
+    /// Per field table (0: none), where the fields are found.
+    plans: Vec<OnceLock<Plan>>,
+}
+
+/// The leaves of one field.
+#[derive(Default)]
+struct FieldIndex {
+    /// Case-insensitive literals, matched in the lowercased value.
+    ci: Option<Needles>,
+    /// Case-sensitive literals, matched in the value as it is.
+    cs: Option<Needles>,
+    /// Leaves with an empty literal.
+    empty: Vec<(Op, usize)>,
+    /// Number leaves by the bits of their number.
+    numbers: FxHashMap<u64, Vec<usize>>,
+    /// Positions of the rules with an item on the field (evaluated when
+    /// its value is a list).
+    rules: Vec<usize>,
+}
+
+/// The leaves a literal satisfies, and how.
+type Uses = Vec<(Op, usize)>;
+
+struct Needles {
+    /// `None` if the automaton could not be built (too large): the
+    /// literals are then tried one by one.
+    automaton: Option<AhoCorasick>,
+    patterns: Vec<Box<str>>,
+    /// Per pattern, its leaves.
+    leaves: Vec<Uses>,
+}
+
+/// What a leaf tests.
+enum Literal {
+    /// Text where `Op` wants it, in the lowercased value if
+    /// case-insensitive.
+    Text(Op, Box<str>, bool),
+    /// A number the value equals (rsigma's numeric equality, for whole
+    /// numbers, where it is plain equality).
+    Number(f64),
+}
+
+/// Leaves and field names, collected while translating rules.
+#[derive(Default)]
+struct Leaves {
+    names: Vec<Box<str>>,
+    ids: HashMap<Box<str>, usize>,
+    /// Per leaf: its field and literal.
+    defs: Vec<(usize, Literal)>,
+}
+
+impl Leaves {
+    fn field(&mut self, name: &str) -> usize {
+        if let Some(&id) = self.ids.get(name) {
+            return id;
+        }
+        self.names.push(name.into());
+        self.ids.insert(name.into(), self.names.len() - 1);
+        self.names.len() - 1
+    }
+
+    fn add(&mut self, field: usize, op: Op, literal: &str, ci: bool) -> usize {
+        self.defs.push((field, Literal::Text(op, literal.into(), ci)));
+        self.defs.len() - 1
+    }
+
+    fn add_number(&mut self, field: usize, n: f64) -> usize {
+        self.defs.push((field, Literal::Number(n)));
+        self.defs.len() - 1
+    }
+
+    fn mark(&self) -> (usize, usize) {
+        (self.defs.len(), self.names.len())
+    }
+
+    /// Forgets what was added since `mark` (a rule left to the engine).
+    fn rollback(&mut self, (defs, names): (usize, usize)) {
+        self.defs.truncate(defs);
+        for name in self.names.drain(names..) {
+            self.ids.remove(&name);
+        }
+    }
+}
+
+impl Facts {
+    /// Indexes the rules it can answer (`(index, rule)`, ascending) and
+    /// returns the others.
+    pub(crate) fn build(
+        rules: Vec<(usize, &CompiledRule)>,
+        tables: usize,
+    ) -> (Facts, Vec<&CompiledRule>) {
+        let mut leaves = Leaves::default();
+        let mut ours = Vec::new();
+        let mut leaf_rule = Vec::new();
+        let mut others = Vec::new();
+        for (index, rule) in rules {
+            match shape::rule(index, rule, &mut leaves) {
+                Some(r) => {
+                    leaf_rule.resize(leaves.defs.len(), NOT_A_WITNESS);
+                    for &leaf in r.witness.iter().flatten() {
+                        leaf_rule[leaf] = ours.len();
+                    }
+                    ours.push(r);
+                }
+                None => others.push(rule),
+            }
+        }
+        let (fields, keywords) = index_fields(&leaves, &ours);
+        let open =
+            (0..ours.len()).filter(|&i| ours[i].witness.is_none()).collect();
+        let plans = (0..=tables).map(|_| OnceLock::new()).collect();
+        let facts = Facts {
+            rules: ours,
+            leaf_rule,
+            fields,
+            keywords,
+            names: leaves.names,
+            open,
+            plans,
+        };
+        (facts, others)
+    }
+
+    /// Appends to `out` the rule indices of the matching rules, ascending.
+    pub(crate) fn matches(
+        &self,
+        event: &Routed<'_>,
+        table: Option<(usize, &FieldTable)>,
+        out: &mut Vec<usize>,
+    ) {
+        if self.rules.is_empty() {
+            return;
+        }
+        let plan = self.plan(table);
+        let values = plan.values(event.event(), self.names.len());
+        let mut seen = Seen::new(self.leaf_rule.len(), self.rules.len());
+        for (field, value) in values.iter().enumerate() {
+            if let Some(v) = value {
+                self.scan(field, v, &mut seen);
+            }
+        }
+        if self.keywords.has_literals() {
+            self.scan_keywords(event.event(), &mut seen);
+        }
+        for &rule in &self.open {
+            seen.rules.set(rule);
+        }
+        let cx = Cx { event, values: &values, seen: &seen };
+        for position in seen.rules.ones() {
+            let rule = &self.rules[position];
+            if rule.conditions.iter().any(|c| cx.cond(c, &rule.detections)) {
+                out.push(rule.index);
+            }
+        }
+    }
+
+    /// The plan for events routed through `table` (the router's table
+    /// number, below the count `build` was given, and the table).
+    fn plan(&self, table: Option<(usize, &FieldTable)>) -> &Plan {
+        let slot = table.map_or(0, |(i, _)| i + 1);
+        let build = || Plan::new(&self.names, table.map(|(_, t)| t));
+        let cell = self.plans.get(slot);
+        debug_assert!(cell.is_some(), "table {slot} out of range");
+        cell.unwrap_or(&self.plans[0]).get_or_init(build)
+    }
+
+    /// Sets the leaves `value` of `field` satisfies.
+    fn scan(&self, field: usize, value: &FieldValue, seen: &mut Seen) {
+        let index = &self.fields[field];
+        if matches!(value, FieldValue::List(_)) {
+            index.rules.iter().for_each(|&r| seen.rules.set(r));
+            return;
+        }
+        if let Some(text) = text(value) {
+            self.scan_text(index, &text, seen);
+        }
+        if !index.numbers.is_empty()
+            && let Some(n) = number(value)
+            && let Some(leaves) = index.numbers.get(&n.to_bits())
+        {
+            leaves.iter().for_each(|&l| seen.fire(l, &self.leaf_rule));
+        }
+    }
+
+    /// Sets the keyword leaves the event's text values satisfy (strings,
+    /// list members included: what rsigma's keyword matching reads).
+    fn scan_keywords(&self, event: &Event, seen: &mut Seen) {
+        let values = event.fields().flat_map(|(_, v)| v.scalars());
+        for text in values.filter_map(FieldValue::as_str) {
+            self.scan_text(&self.keywords, text, seen);
+        }
+    }
+
+    fn scan_text(&self, index: &FieldIndex, text: &str, seen: &mut Seen) {
+        for &(op, leaf) in &index.empty {
+            if op.holds(0, 0, text.len()) {
+                seen.fire(leaf, &self.leaf_rule);
+            }
+        }
+        if let Some(needles) = &index.cs {
+            needles.scan(text, seen, &self.leaf_rule);
+        }
+        if let Some(needles) = &index.ci {
+            let mut lower = std::mem::take(&mut seen.lower);
+            lowercase(text, &mut lower);
+            needles.scan(&lower, seen, &self.leaf_rule);
+            seen.lower = lower;
+        }
+    }
+}
+
+impl Needles {
+    fn build(literals: Vec<(Box<str>, Uses)>) -> Option<Needles> {
+        if literals.is_empty() {
+            return None;
+        }
+        let (patterns, leaves): (Vec<_>, Vec<_>) =
+            literals.into_iter().unzip();
+        let mut builder = AhoCorasick::builder();
+        builder.match_kind(MatchKind::Standard);
+        let bytes = || patterns.iter().map(|p| p.as_bytes());
+        let automaton = builder.build(bytes()).ok();
+        Some(Needles { automaton, patterns, leaves })
+    }
+
+    fn scan(&self, haystack: &str, seen: &mut Seen, leaf_rule: &[usize]) {
+        let len = haystack.len();
+        let Some(automaton) = &self.automaton else {
+            return self.scan_one_by_one(haystack, seen, leaf_rule);
+        };
+        for m in automaton.find_overlapping_iter(haystack) {
+            for &(op, leaf) in &self.leaves[m.pattern().as_usize()] {
+                if op.holds(m.start(), m.end(), len) {
+                    seen.fire(leaf, leaf_rule);
+                }
+            }
+        }
+    }
+
+    fn scan_one_by_one(
+        &self,
+        haystack: &str,
+        seen: &mut Seen,
+        leaf_rule: &[usize],
+    ) {
+        for (pattern, leaves) in self.patterns.iter().zip(&self.leaves) {
+            for &(op, leaf) in leaves {
+                if op.holds_in(haystack, pattern) {
+                    seen.fire(leaf, leaf_rule);
+                }
+            }
+        }
+    }
+}
+
+impl FieldIndex {
+    fn has_literals(&self) -> bool {
+        self.ci.is_some() || self.cs.is_some() || !self.empty.is_empty()
+    }
+}
+
+/// Per field, and for keywords, the literals by case sensitivity, with
+/// their leaves.
+fn index_fields(
+    leaves: &Leaves,
+    rules: &[Rule],
+) -> (Vec<FieldIndex>, FieldIndex) {
+    type Literals = HashMap<Box<str>, Uses>;
+    let mut per: Vec<(Literals, Literals)> =
+        (0..=leaves.names.len()).map(|_| Default::default()).collect();
+    let mut fields: Vec<FieldIndex> =
+        (0..=leaves.names.len()).map(|_| FieldIndex::default()).collect();
+    let keywords = leaves.names.len();
+    for (leaf, (field, literal)) in leaves.defs.iter().enumerate() {
+        let field = if *field == KEYWORDS { keywords } else { *field };
+        let (op, literal, ci) = match literal {
+            Literal::Text(op, literal, ci) => (op, literal, ci),
+            Literal::Number(n) => {
+                let numbers = &mut fields[field].numbers;
+                numbers.entry(n.to_bits()).or_default().push(leaf);
+                continue;
+            }
+        };
+        if literal.is_empty() {
+            fields[field].empty.push((*op, leaf));
+            continue;
+        }
+        let (cis, css) = &mut per[field];
+        let map = if *ci { cis } else { css };
+        map.entry(literal.clone()).or_default().push((*op, leaf));
+    }
+    for (position, rule) in rules.iter().enumerate() {
+        for field in shape::fields(rule) {
+            let list = &mut fields[field].rules;
+            if list.last() != Some(&position) {
+                list.push(position);
+            }
+        }
+    }
+    for (index, (cis, css)) in fields.iter_mut().zip(per) {
+        index.ci = Needles::build(sorted(cis));
+        index.cs = Needles::build(sorted(css));
+    }
+    let keywords = fields.pop().unwrap_or_default();
+    (fields, keywords)
+}
+
+fn sorted<V>(map: HashMap<Box<str>, V>) -> Vec<(Box<str>, V)> {
+    let mut v: Vec<_> = map.into_iter().collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0));
+    v
+}
+
+/// The text rsigma's string matchers see for a scalar value.
+fn text(value: &FieldValue) -> Option<Cow<'_, str>> {
+    Some(match value {
+        FieldValue::Str(s) => Cow::Borrowed(s),
+        FieldValue::Int(n) => Cow::Owned(n.to_string()),
+        FieldValue::UInt(n) => Cow::Owned(n.to_string()),
+        FieldValue::Float(x) => Cow::Owned(x.to_string()),
+        FieldValue::Bool(true) => Cow::Borrowed("true"),
+        FieldValue::Bool(false) => Cow::Borrowed("false"),
+        FieldValue::Null | FieldValue::List(_) => return None,
+    })
+}
+
+/// `text` lowercased into `out` as rsigma lowercases values
+/// ([`ascii_lowercase_cow`]), reusing `out`'s allocation.
+fn lowercase(text: &str, out: &mut String) {
+    out.clear();
+    if text.is_ascii() {
+        out.push_str(text);
+        out.make_ascii_lowercase();
+    } else {
+        // Not char by char: a final sigma lowercases by its context.
+        out.push_str(&text.to_lowercase());
+    }
+}
+
+/// The number rsigma's numeric matchers see in a scalar value.
+fn number(value: &FieldValue) -> Option<f64> {
+    match value {
+        FieldValue::Int(n) => Some(*n as f64),
+        FieldValue::UInt(n) => n.to_string().parse().ok(),
+        FieldValue::Float(x) => Some(*x),
+        FieldValue::Str(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// A fixed-size bit set.
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    fn set(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.0[i / 64] & (1 << (i % 64)) != 0
+    }
+
+    /// The set bits, ascending.
+    fn ones(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut word = word;
+            std::iter::from_fn(move || {
+                if word == 0 {
+                    return None;
+                }
+                let bit = word.trailing_zeros() as usize;
+                word &= word - 1;
+                Some(w * 64 + bit)
+            })
+        })
+    }
+}
+
+/// What one event set: fired leaves and candidate rules.
+struct Seen {
+    leaves: Bits,
+    rules: Bits,
+    /// The lowercased value being scanned.
+    lower: String,
+}
+
+impl Seen {
+    fn new(leaves: usize, rules: usize) -> Seen {
+        Seen {
+            leaves: Bits::new(leaves),
+            rules: Bits::new(rules),
+            lower: String::new(),
+        }
+    }
+
+    fn fire(&mut self, leaf: usize, leaf_rule: &[usize]) {
+        self.leaves.set(leaf);
+        if leaf_rule[leaf] != NOT_A_WITNESS {
+            self.rules.set(leaf_rule[leaf]);
+        }
+    }
+}
+
+/// Evaluation of one event's candidate rules.
+struct Cx<'a, 'e> {
+    event: &'a Routed<'e>,
+    values: &'a [Option<&'e FieldValue>],
+    seen: &'a Seen,
+}
+
+impl Cx<'_, '_> {
+    fn cond(&self, c: &Cond, dets: &[Det]) -> bool {
+        let det = |&i: &usize| self.det(&dets[i]);
+        match c {
+            Cond::False => false,
+            Cond::Det(i) => det(i),
+            Cond::And(cs) => cs.iter().all(|c| self.cond(c, dets)),
+            Cond::Or(cs) => cs.iter().any(|c| self.cond(c, dets)),
+            Cond::Not(c) => !self.cond(c, dets),
+            Cond::Any(ds) => ds.iter().any(det),
+            Cond::All(ds) => ds.iter().all(det),
+            Cond::AtLeast(0, _) => true,
+            Cond::AtLeast(n, ds) => {
+                let n = usize::try_from(*n).unwrap_or(usize::MAX);
+                ds.iter().filter(|i| det(i)).take(n).count() >= n
+            }
+        }
+    }
+
+    fn det(&self, d: &Det) -> bool {
+        match d {
+            Det::AllOf(items) => items.iter().all(|i| self.item(i)),
+            Det::Keywords(leaves) => {
+                leaves.iter().any(|&l| self.seen.leaves.get(l))
+            }
+            Det::AnyOf(ds) => ds.iter().any(|d| self.det(d)),
+            Det::And(ds) => ds.iter().all(|d| self.det(d)),
+        }
+    }
+
+    fn item(&self, i: &Item) -> bool {
+        match i {
+            Item::Exists { field: None, expect } => !expect,
+            Item::Exists { field: Some(f), expect } => {
+                let present = self.values[*f]
+                    .is_some_and(|v| !matches!(v, FieldValue::Null));
+                present == *expect
+            }
+            Item::Field { field, m, whole, absent } => {
+                match self.values[*field] {
+                    None => *absent,
+                    Some(v @ FieldValue::List(_)) => {
+                        whole.matches(&value(v), self.event)
+                    }
+                    Some(v) => self.m(m, v),
+                }
+            }
+        }
+    }
+
+    /// `m` over a scalar value.
+    fn m(&self, m: &M, v: &FieldValue) -> bool {
+        match m {
+            M::Leaf(leaf) => self.seen.leaves.get(*leaf),
+            M::Any(ms) => ms.iter().any(|m| self.m(m, v)),
+            M::All(ms) => ms.iter().all(|m| self.m(m, v)),
+            M::Not(m) => !self.m(m, v),
+            M::Text(m) => text(v).is_some() && self.m(m, v),
+            M::Opaque(matcher) => matcher.matches(&value(v), self.event),
+            M::OpaqueLowered(matcher) => text(v).is_some_and(|t| {
+                let lowered = ascii_lowercase_cow(&t).into_owned();
+                matcher.matches(&EventValue::Str(lowered.into()), self.event)
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
