@@ -6,7 +6,8 @@ use libfuzzer_sys::fuzz_target;
 
 // Arbitrary bytes as a rule file: loading, compiling and routing never
 // panic, every rejected document has an error diagnostic, and the rules
-// that loaded match one fixed event (and correlate) without panicking.
+// that loaded match one fixed event (and correlate) without panicking,
+// through the indexes exactly as through rsigma rule by rule.
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let set = RuleSetBuilder::new().add_yaml("fuzz.yml", &text).build();
@@ -25,8 +26,10 @@ fuzz_target!(|data: &[u8]| {
         ("Hashes", FieldValue::List(vec!["a".into(), FieldValue::Int(3)])),
     ];
     let event = Event::from_pairs(pairs, EventSource::unknown());
-    let mut hits = Vec::new();
+    let (mut hits, mut reference) = (Vec::new(), Vec::new());
     set.matches(&event, &mut hits);
+    set.matches_exhaustively(&event, &mut reference);
+    assert_eq!(hits, reference);
     let mut correlator = Correlator::new(&set);
     for hit in hits {
         assert!(hit.rule < set.rules().len());

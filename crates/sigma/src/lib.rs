@@ -146,30 +146,39 @@
 //!
 //! # Design decisions
 //!
-//! - **rsigma-eval does the matching; we own the rest.** Measured here
+//! - **rsigma compiles the rules; we own the rest.** Measured here
 //!   before choosing: `rsigma-eval` 0.23 (MIT, the newest that builds with
 //!   Rust 1.95) compiles 2,872 of 2,872 SigmaHQ `product: windows` rules
-//!   and every modifier of the specification, with an inverted index of
-//!   literal witnesses and Aho-Corasick prefilters per field before any
-//!   regex, and no allocation per event for borrowed text. What it lacks
-//!   is exactly what this crate adds: logsource and field mappings,
-//!   routing by channel and event id, diagnostics with codes and YAML
-//!   locations, caps, `expand` from configured placeholders (rsigma reads
-//!   placeholders from event fields and only compares for equality), and
-//!   a correlator for hits from parallel readers (rsigma's is a
-//!   single-threaded stream that holds its own detection engine). Its
-//!   types never leave the crate.
-//! - **One engine per routing bucket.** Events are routed by `Channel`
+//!   and every modifier of the specification. What it lacks is what this
+//!   crate adds: logsource and field mappings, routing by channel and
+//!   event id, diagnostics with codes and YAML locations, caps, `expand`
+//!   from configured placeholders (rsigma reads placeholders from event
+//!   fields and only compares for equality), a correlator for hits from
+//!   parallel readers (rsigma's is a single-threaded stream that holds
+//!   its own detection engine), and, since its engine spent most of a
+//!   hunt re-reading and re-lowercasing the same fields rule by rule, a
+//!   matcher of our own over its compiled rules. Its types never leave
+//!   the crate.
+//! - **A fact index per routing bucket.** Events are routed by `Channel`
 //!   and `EventID` to a bucket of rules (buckets with the same rules are
-//!   shared), each bucket its own rsigma `Engine` with its own literal
-//!   index, so an event meets only its logsource's rules. See
-//!   "Performance". A rule with more than 256 literal values (SigmaHQ's
-//!   vulnerable-driver and hack-tool hash lists) stays out of the index
-//!   and is evaluated directly against each event of its bucket: rsigma
-//!   folds every literal of a bucket into one case-insensitive DFA per
-//!   field, and for the ten driver-load rules alone that build took
-//!   267 ms, a tenth of a whole hunt over the corpus ten times over
-//!   (`bucket.rs`).
+//!   shared), so an event meets only its logsource's rules. Each bucket
+//!   answers most of its rules with a fact index (`facts/`): every
+//!   literal of a field is a leaf of one Aho-Corasick automaton, so each
+//!   field of an event is found, lowercased and scanned once; a rule is
+//!   evaluated only when a leaf of its witness set fired (the rarest
+//!   literals that must hold for it to match), over the leaves' bits,
+//!   with rsigma's own matchers for what is not a literal (regular
+//!   expressions, CIDR, comparisons). Its answers are rsigma's, rule by
+//!   rule: [`RuleSet::matches_exhaustively`] is the reference the tests
+//!   (SigmaHQ over the attack samples, every specification test) and the
+//!   `sigma_load` fuzz target compare it with. Rules it does not answer
+//!   (keyword lists with negations, array scopes) go to an rsigma
+//!   `Engine` in the same bucket. A rule with more than 256 literal
+//!   values (SigmaHQ's vulnerable-driver and hack-tool hash lists) is
+//!   evaluated directly against each event of its bucket: folding those
+//!   lists into the bucket's automata took 267 ms for the ten
+//!   driver-load rules alone, a tenth of a whole hunt over the corpus
+//!   ten times over (`bucket.rs`).
 //! - **Field renames on the event side.** A rule compiles once; the
 //!   adapter reads `NewProcessName` when a 4688 event is asked for
 //!   `Image`, instead of compiling a renamed copy of each rule per log.
