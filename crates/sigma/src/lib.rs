@@ -202,18 +202,17 @@
 //! # Performance
 //!
 //! `examples/throughput.rs` loads the SigmaHQ `rules*/` folders (3,780
-//! rules in 1.4–2.2 s), reads the EVTX attack samples ten times over into
-//! memory (74,550 events) and matches them on one thread, release build:
-//! 57,000–75,000 events per CPU-second over eight runs on the shared 2-core build
-//! machine under a load average of 3–4, 93,000 in a quieter moment; 1,251
-//! hits per copy of the corpus. For comparison, rsigma-eval alone (its
-//! own JSON events, measured before this crate) did 27,900 events/s
-//! without logsource information and 59,700 with logsource labels given
-//! by the caller, on the same corpus ten times over. What remains is rsigma's
-//! own work: its Aho-Corasick scans of the candidate index (about 15 %
-//! of matching time), rule evaluation (about 8 %), field lookups (6 %) and
-//! the allocation of its per-match results; routing and the adapter do
-//! not show in a profile.
+//! rules in 0.6–0.9 s on two threads), reads the EVTX attack samples ten
+//! times over into memory (74,550 events) and matches them on one thread,
+//! release build, 12,510 hits. Measured 2026-11-29 on the shared 2-core
+//! machine, four runs each, old and new interleaved: with the fact index
+//! 79,000–101,000 events per CPU-second (best 0.74 s, bucket builds
+//! included); with rsigma's engine for every rule (commit 5360bd7)
+//! 56,000–79,000 (best 0.94 s). In a profile of `counterspy hunt` what
+//! remains of matching is the automata scans (about half), evaluating
+//! candidate rules (a third, most of it rsigma's regular expressions for
+//! the rules whose only literals are patterns) and building each bucket's
+//! automata when its first event arrives.
 //!
 //! ```text
 //! cargo run --release -p counterspy-sigma --example throughput -- \

@@ -23,6 +23,7 @@
 //! text value of the event, when they are a plain list of literals. Rules
 //! with other keyword shapes or with array scopes stay with the engine.
 
+mod pattern;
 mod plan;
 mod shape;
 
@@ -532,8 +533,8 @@ impl Cx<'_, '_> {
             M::All(ms) => ms.iter().all(|m| self.m(m, v)),
             M::Not(m) => !self.m(m, v),
             M::Text(m) => text(v).is_some() && self.m(m, v),
-            M::Opaque(matcher) => matcher.matches(&value(v), self.event),
-            M::OpaqueLowered(matcher) => text(v).is_some_and(|t| {
+            M::Opaque(matcher, _) => matcher.matches(&value(v), self.event),
+            M::OpaqueLowered(matcher, _) => text(v).is_some_and(|t| {
                 let lowered = ascii_lowercase_cow(&t).into_owned();
                 matcher.matches(&EventValue::Str(lowered.into()), self.event)
             }),

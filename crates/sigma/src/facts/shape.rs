@@ -66,11 +66,13 @@ pub(super) enum M {
     /// False for a value without a text form (null), else the inner
     /// matcher: how rsigma applies a set or a case-insensitive group.
     Text(Box<M>),
-    /// rsigma's own matcher on the value as it is.
-    Opaque(Box<CompiledMatcher>),
+    /// rsigma's own matcher on the value as it is, with the leaves one
+    /// of which fires whenever it holds (literals its regular expressions
+    /// require), if known.
+    Opaque(Box<CompiledMatcher>, Option<Vec<usize>>),
     /// rsigma's own matcher on the lowercased value (inside a
-    /// case-insensitive group).
-    OpaqueLowered(Box<CompiledMatcher>),
+    /// case-insensitive group), likewise.
+    OpaqueLowered(Box<CompiledMatcher>, Option<Vec<usize>>),
 }
 
 /// Where a literal is anchored in the value.
@@ -191,6 +193,27 @@ fn item(i: &CompiledDetectionItem, leaves: &mut Leaves) -> Option<Item> {
     })
 }
 
+/// Leaves for the literals `m`'s regular expressions require (any of
+/// its set's expressions may match: all of theirs), matched in the
+/// lowercased value; `None` for other matchers or patterns without one.
+fn required(
+    m: &CompiledMatcher,
+    field: usize,
+    leaves: &mut Leaves,
+) -> Option<Vec<usize>> {
+    let literals = match m {
+        CompiledMatcher::Regex(re) => super::pattern::required(re.as_str())?,
+        CompiledMatcher::RegexSetMatch { set, .. } => {
+            let each =
+                set.patterns().iter().map(|p| super::pattern::required(p));
+            each.collect::<Option<Vec<_>>>()?.concat()
+        }
+        _ => return None,
+    };
+    let leaf = |l: &String| leaves.add(field, Op::Contains, l, true);
+    Some(literals.iter().map(leaf).collect())
+}
+
 /// The leaves of a matcher that holds when any of them does; `None` for
 /// other shapes (negations, conjunctions, opaque parts), which do not
 /// distribute over the event's values as keywords must.
@@ -256,8 +279,13 @@ fn matcher(
                 GroupMode::All => M::All(children.collect()),
             }))
         }
-        other if lowered => M::OpaqueLowered(Box::new(other.clone())),
-        other => M::Opaque(Box::new(other.clone())),
+        other => {
+            let witness = required(other, field, leaves);
+            match lowered {
+                true => M::OpaqueLowered(Box::new(other.clone()), witness),
+                false => M::Opaque(Box::new(other.clone()), witness),
+            }
+        }
     }
 }
 
@@ -332,7 +360,10 @@ impl Witness<'_> {
             M::Any(ms) => union(ms.iter().map(|m| self.m(m))),
             M::All(ms) => self.best(ms.iter().map(|m| self.m(m))),
             M::Text(m) => self.m(m),
-            M::Not(_) | M::Opaque(_) | M::OpaqueLowered(_) => None,
+            M::Opaque(_, witness) | M::OpaqueLowered(_, witness) => {
+                witness.clone()
+            }
+            M::Not(_) => None,
         }
     }
 
