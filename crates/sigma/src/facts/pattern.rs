@@ -159,4 +159,99 @@ mod tests {
             );
         }
     }
+
+    /// A pattern and a text it matches, built together at random (case
+    /// variants include U+212A and U+017F).
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pick(&mut self, chars: &[char]) -> char {
+            chars[self.next(chars.len())]
+        }
+
+        fn expr(&mut self, depth: usize) -> (String, String) {
+            let kind = if depth == 0 { self.next(3) } else { self.next(8) };
+            match kind {
+                0 => {
+                    let c =
+                        self.pick(&['a', 'b', 'k', 's', 't', '.', '\\', ' ']);
+                    (regex_syntax::escape(&c.to_string()), c.to_string())
+                }
+                1 => {
+                    let c = self.pick(&['a', 'k', 's', 'z']);
+                    let variants: &[char] = match c {
+                        'k' => &['k', 'K', '\u{212A}'],
+                        's' => &['s', 'S', '\u{17F}'],
+                        'a' => &['a', 'A'],
+                        _ => &['z', 'Z'],
+                    };
+                    (format!("(?i:{c})"), self.pick(variants).to_string())
+                }
+                2 => (
+                    '.'.to_string(),
+                    self.pick(&['x', '\u{17F}', '\u{130}', 'K']).to_string(),
+                ),
+                3 | 4 => {
+                    let (mut p, mut t) = (String::new(), String::new());
+                    for _ in 0..2 + self.next(3) {
+                        let (ep, et) = self.expr(depth - 1);
+                        p.push_str(&ep);
+                        t.push_str(&et);
+                    }
+                    (p, t)
+                }
+                5 => {
+                    let (a, at) = self.expr(depth - 1);
+                    let (b, bt) = self.expr(depth - 1);
+                    let t = if self.next(2) == 0 { at } else { bt };
+                    (format!("(?:{a}|{b})"), t)
+                }
+                6 => {
+                    let (e, et) = self.expr(depth - 1);
+                    let (op, min) =
+                        [("*", 0), ("+", 1), ("?", 0)][self.next(3)];
+                    let times = min + self.next(2);
+                    (
+                        format!("(?:{e}){op}"),
+                        et.repeat(times.min(if op == "?" { 1 } else { 2 })),
+                    )
+                }
+                _ => {
+                    let (e, et) = self.expr(depth - 1);
+                    (format!("(?i:{e})"), et.to_uppercase())
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn random_patterns_keep_their_promise() {
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let (mut checked, mut promised) = (0, 0);
+        for _ in 0..20_000 {
+            let (pattern, sample) = g.expr(3);
+            let text = format!("Q{sample}q");
+            let Ok(re) = regex::Regex::new(&pattern) else { continue };
+            if !re.is_match(&text) {
+                continue;
+            }
+            checked += 1;
+            if let Some(found) = required(&pattern) {
+                promised += 1;
+                let lower = text.to_lowercase();
+                assert!(
+                    found.iter().any(|l| lower.contains(l.as_str())),
+                    "{pattern:?} matches {text:?} but {found:?}"
+                );
+            }
+        }
+        assert!(checked > 10_000 && promised > 3_000, "{checked} {promised}");
+    }
 }
