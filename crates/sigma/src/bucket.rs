@@ -3,15 +3,15 @@
 //! fact index does not answer (keywords, array scopes), and direct
 //! evaluation for the few rules whose literal lists are very long.
 //!
-//! Both indexes put every substring literal of its rules in one
-//! case-insensitive Aho-Corasick DFA per field, built when the bucket's
-//! first event arrives. A handful of SigmaHQ rules list thousands of
-//! hashes or names (vulnerable drivers, hack-tool imphashes): measured on
-//! SigmaHQ, indexing the 10 driver-load rules alone took 267 ms, over a
-//! tenth of a whole hunt over 74,550 events, for rules that see a few
-//! events. Such a rule already carries its own automaton (compiled once,
-//! at load), so it is cheaper to run it against each event of its bucket
-//! than to fold its literals into the bucket's DFA.
+//! Both indexes put the literals of their rules in Aho-Corasick automata
+//! per field, built when the bucket's first event arrives. A handful of
+//! SigmaHQ rules list thousands of hashes or names (vulnerable drivers,
+//! hack-tool imphashes): measured on SigmaHQ, indexing the 10 driver-load
+//! rules alone took 267 ms, over a tenth of a whole hunt over 74,550
+//! events, for rules that see a few events. Such a rule already carries
+//! its own automaton (compiled once, at load), so it is cheaper to run it
+//! against each event of its bucket than to fold its literals into the
+//! bucket's automata.
 
 use rsigma_eval::{
     CompiledDetection, CompiledMatcher, CompiledRule, Engine,
