@@ -374,17 +374,15 @@ fn sorted<V>(map: HashMap<Box<str>, V>) -> Vec<(Box<str>, V)> {
     v
 }
 
-/// The text rsigma's string matchers see for a scalar value.
+/// The text rsigma's string matchers see for a scalar value
+/// ([`FieldValue::to_text`]: numbers and booleans as they print).
 fn text(value: &FieldValue) -> Option<Cow<'_, str>> {
-    Some(match value {
-        FieldValue::Str(s) => Cow::Borrowed(s),
-        FieldValue::Int(n) => Cow::Owned(n.to_string()),
-        FieldValue::UInt(n) => Cow::Owned(n.to_string()),
-        FieldValue::Float(x) => Cow::Owned(x.to_string()),
-        FieldValue::Bool(true) => Cow::Borrowed("true"),
-        FieldValue::Bool(false) => Cow::Borrowed("false"),
-        FieldValue::Null | FieldValue::List(_) => return None,
-    })
+    has_text(value).then(|| value.to_text())
+}
+
+/// Whether a scalar value has a text form (null has none).
+fn has_text(value: &FieldValue) -> bool {
+    !matches!(value, FieldValue::Null | FieldValue::List(_))
 }
 
 /// `text` lowercased into `out` as rsigma lowercases values
@@ -404,7 +402,8 @@ fn lowercase(text: &str, out: &mut String) {
 fn number(value: &FieldValue) -> Option<f64> {
     match value {
         FieldValue::Int(n) => Some(*n as f64),
-        FieldValue::UInt(n) => n.to_string().parse().ok(),
+        // As rsigma parses our text of it: the same rounding.
+        FieldValue::UInt(n) => Some(*n as f64),
         FieldValue::Float(x) => Some(*x),
         FieldValue::Str(s) => s.parse().ok(),
         _ => None,
@@ -532,11 +531,11 @@ impl Cx<'_, '_> {
             M::Any(ms) => ms.iter().any(|m| self.m(m, v)),
             M::All(ms) => ms.iter().all(|m| self.m(m, v)),
             M::Not(m) => !self.m(m, v),
-            M::Text(m) => text(v).is_some() && self.m(m, v),
+            M::Text(m) => has_text(v) && self.m(m, v),
             M::Opaque(matcher, _) => matcher.matches(&value(v), self.event),
             M::OpaqueLowered(matcher, _) => text(v).is_some_and(|t| {
-                let lowered = ascii_lowercase_cow(&t).into_owned();
-                matcher.matches(&EventValue::Str(lowered.into()), self.event)
+                let lowered = EventValue::Str(ascii_lowercase_cow(&t));
+                matcher.matches(&lowered, self.event)
             }),
         }
     }
