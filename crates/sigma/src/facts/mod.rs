@@ -20,18 +20,27 @@
 //! `tests/facts.rs` checks it over SigmaHQ and the attack samples.
 //!
 //! Keywords (field-less detections) are leaves matched against every
-//! text value of the event, when they are a plain list of literals. Rules
-//! with other keyword shapes or with array scopes stay with the engine.
+//! text value of the event, when they are a plain list of literals: all
+//! of an event's values are joined and scanned in one pass. Rules with
+//! other keyword shapes or with array scopes stay with the engine.
+//!
+//! A field with at most 64 literals also gets a SIMD gate (Teddy) that
+//! finds the leftmost of them: most values hold none, and the automaton
+//! then does not run. What one event sets (fired leaves, candidate rules,
+//! the values of the bucket's fields, the lowercased text) lives in
+//! buffers each thread keeps from event to event: once warm, matching
+//! allocates nothing.
 
+mod literals;
 mod pattern;
 mod plan;
 mod shape;
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use counterspy_model::{Event, FieldValue};
 use rsigma_eval::matcher::ascii_lowercase_cow;
 use rsigma_eval::{CompiledRule, EventValue};
@@ -39,6 +48,7 @@ use rustc_hash::FxHashMap;
 
 use crate::adapter::{Routed, value};
 use crate::router::FieldTable;
+use literals::{Joined, Needles};
 use plan::Plan;
 use shape::{Cond, Det, Item, M, Op, Rule};
 
@@ -83,15 +93,6 @@ struct FieldIndex {
 
 /// The leaves a literal satisfies, and how.
 type Uses = Vec<(Op, usize)>;
-
-struct Needles {
-    /// `None` if the automaton could not be built (too large): the
-    /// literals are then tried one by one.
-    automaton: Option<AhoCorasick>,
-    patterns: Vec<Box<str>>,
-    /// Per pattern, its leaves.
-    leaves: Vec<Uses>,
-}
 
 /// What a leaf tests.
 enum Literal {
@@ -194,27 +195,43 @@ impl Facts {
         if self.rules.is_empty() {
             return;
         }
+        SEEN.with_borrow_mut(|seen| {
+            seen.reset(self.leaf_rule.len(), self.rules.len());
+            self.matches_with(event, table, seen, out);
+        });
+    }
+
+    /// [`matches`](Facts::matches) with this thread's `seen`, reset.
+    fn matches_with(
+        &self,
+        event: &Routed<'_>,
+        table: Option<(usize, &FieldTable)>,
+        seen: &mut Seen,
+        out: &mut Vec<usize>,
+    ) {
         let plan = self.plan(table);
-        let values = plan.values(event.event(), self.names.len());
-        let mut seen = Seen::new(self.leaf_rule.len(), self.rules.len());
+        let mut values = recycle(std::mem::take(&mut seen.values));
+        let priorities = &mut seen.priorities;
+        plan.values(event.event(), self.names.len(), &mut values, priorities);
         for (field, value) in values.iter().enumerate() {
             if let Some(v) = value {
-                self.scan(field, v, &mut seen);
+                self.scan(field, v, seen);
             }
         }
         if self.keywords.has_literals() {
-            self.scan_keywords(event.event(), &mut seen);
+            self.scan_keywords(event.event(), seen);
         }
         for &rule in &self.open {
             seen.rules.set(rule);
         }
-        let cx = Cx { event, values: &values, seen: &seen };
+        let cx = Cx { event, values: &values, seen };
         for position in seen.rules.ones() {
             let rule = &self.rules[position];
             if rule.conditions.iter().any(|c| cx.cond(c, &rule.detections)) {
                 out.push(rule.index);
             }
         }
+        seen.values = recycle(values);
     }
 
     /// The plan for events routed through `table` (the router's table
@@ -247,71 +264,52 @@ impl Facts {
 
     /// Sets the keyword leaves the event's text values satisfy (strings,
     /// list members included: what rsigma's keyword matching reads).
+    ///
+    /// The values are joined (see [`Joined`]) and scanned in one pass per
+    /// automaton, as most events have many short values.
     fn scan_keywords(&self, event: &Event, seen: &mut Seen) {
-        let values = event.fields().flat_map(|(_, v)| v.scalars());
-        for text in values.filter_map(FieldValue::as_str) {
-            self.scan_text(&self.keywords, text, seen);
+        let index = &self.keywords;
+        let texts = || {
+            let values = event.fields().flat_map(|(_, v)| v.scalars());
+            values.filter_map(FieldValue::as_str)
+        };
+        if !index.joinable() {
+            return texts().for_each(|t| self.scan_text(index, t, seen));
         }
+        for text in texts() {
+            self.scan_empty(index, text, seen);
+        }
+        let mut joined = std::mem::take(&mut seen.joined);
+        if let Some(literals) = &index.cs {
+            joined.fill(texts(), |text, out| out.push_str(text));
+            literals.scan_joined(&joined, seen, &self.leaf_rule);
+        }
+        if let Some(literals) = &index.ci {
+            joined.fill(texts(), lowercase_into);
+            literals.scan_joined(&joined, seen, &self.leaf_rule);
+        }
+        seen.joined = joined;
     }
 
-    fn scan_text(&self, index: &FieldIndex, text: &str, seen: &mut Seen) {
+    /// Sets the leaves with an empty literal `text` satisfies.
+    fn scan_empty(&self, index: &FieldIndex, text: &str, seen: &mut Seen) {
         for &(op, leaf) in &index.empty {
             if op.holds(0, 0, text.len()) {
                 seen.fire(leaf, &self.leaf_rule);
             }
         }
-        if let Some(needles) = &index.cs {
-            needles.scan(text, seen, &self.leaf_rule);
+    }
+
+    fn scan_text(&self, index: &FieldIndex, text: &str, seen: &mut Seen) {
+        self.scan_empty(index, text, seen);
+        if let Some(literals) = &index.cs {
+            literals.scan(text, seen, &self.leaf_rule);
         }
-        if let Some(needles) = &index.ci {
+        if let Some(literals) = &index.ci {
             let mut lower = std::mem::take(&mut seen.lower);
             lowercase(text, &mut lower);
-            needles.scan(&lower, seen, &self.leaf_rule);
+            literals.scan(&lower, seen, &self.leaf_rule);
             seen.lower = lower;
-        }
-    }
-}
-
-impl Needles {
-    fn build(literals: Vec<(Box<str>, Uses)>) -> Option<Needles> {
-        if literals.is_empty() {
-            return None;
-        }
-        let (patterns, leaves): (Vec<_>, Vec<_>) =
-            literals.into_iter().unzip();
-        let mut builder = AhoCorasick::builder();
-        builder.match_kind(MatchKind::Standard);
-        let bytes = || patterns.iter().map(|p| p.as_bytes());
-        let automaton = builder.build(bytes()).ok();
-        Some(Needles { automaton, patterns, leaves })
-    }
-
-    fn scan(&self, haystack: &str, seen: &mut Seen, leaf_rule: &[usize]) {
-        let len = haystack.len();
-        let Some(automaton) = &self.automaton else {
-            return self.scan_one_by_one(haystack, seen, leaf_rule);
-        };
-        for m in automaton.find_overlapping_iter(haystack) {
-            for &(op, leaf) in &self.leaves[m.pattern().as_usize()] {
-                if op.holds(m.start(), m.end(), len) {
-                    seen.fire(leaf, leaf_rule);
-                }
-            }
-        }
-    }
-
-    fn scan_one_by_one(
-        &self,
-        haystack: &str,
-        seen: &mut Seen,
-        leaf_rule: &[usize],
-    ) {
-        for (pattern, leaves) in self.patterns.iter().zip(&self.leaves) {
-            for &(op, leaf) in leaves {
-                if op.holds_in(haystack, pattern) {
-                    seen.fire(leaf, leaf_rule);
-                }
-            }
         }
     }
 }
@@ -319,6 +317,14 @@ impl Needles {
 impl FieldIndex {
     fn has_literals(&self) -> bool {
         self.ci.is_some() || self.cs.is_some() || !self.empty.is_empty()
+    }
+
+    /// Whether every literal is in an automaton (which joined values
+    /// need).
+    fn joinable(&self) -> bool {
+        let built =
+            |n: &Option<Needles>| n.as_ref().is_none_or(Needles::joinable);
+        built(&self.ci) && built(&self.cs)
     }
 }
 
@@ -389,9 +395,15 @@ fn has_text(value: &FieldValue) -> bool {
 /// ([`ascii_lowercase_cow`]), reusing `out`'s allocation.
 fn lowercase(text: &str, out: &mut String) {
     out.clear();
+    lowercase_into(text, out);
+}
+
+/// `text` lowercased as [`lowercase`] does, appended to `out`.
+fn lowercase_into(text: &str, out: &mut String) {
     if text.is_ascii() {
+        let from = out.len();
         out.push_str(text);
-        out.make_ascii_lowercase();
+        out[from..].make_ascii_lowercase();
     } else {
         // Not char by char: a final sigma lowercases by its context.
         out.push_str(&text.to_lowercase());
@@ -411,11 +423,14 @@ fn number(value: &FieldValue) -> Option<f64> {
 }
 
 /// A fixed-size bit set.
+#[derive(Default)]
 struct Bits(Vec<u64>);
 
 impl Bits {
-    fn new(len: usize) -> Bits {
-        Bits(vec![0; len.div_ceil(64)])
+    /// Clears the set and sizes it for `len` bits.
+    fn reset(&mut self, len: usize) {
+        self.0.clear();
+        self.0.resize(len.div_ceil(64), 0);
     }
 
     fn set(&mut self, i: usize) {
@@ -442,21 +457,40 @@ impl Bits {
     }
 }
 
+thread_local! {
+    /// What the event being matched on this thread set: kept from event
+    /// to event so that matching allocates nothing once warm.
+    static SEEN: RefCell<Seen> = RefCell::new(Seen::default());
+}
+
 /// What one event set: fired leaves and candidate rules.
+#[derive(Default)]
 struct Seen {
     leaves: Bits,
     rules: Bits,
     /// The lowercased value being scanned.
     lower: String,
+    /// The keyword values being scanned.
+    joined: Joined,
+    /// The event's value of each field (empty between events; see
+    /// [`recycle`]).
+    values: Vec<Option<&'static FieldValue>>,
+    /// Scratch space of [`Plan::values`].
+    priorities: Vec<u8>,
+}
+
+/// An emptied `Vec` of references with another lifetime, in the same
+/// allocation (collecting a vector's own iterator reuses its buffer).
+fn recycle<'b, T>(mut v: Vec<Option<&'_ T>>) -> Vec<Option<&'b T>> {
+    v.clear();
+    v.into_iter().map(|_| None).collect()
 }
 
 impl Seen {
-    fn new(leaves: usize, rules: usize) -> Seen {
-        Seen {
-            leaves: Bits::new(leaves),
-            rules: Bits::new(rules),
-            lower: String::new(),
-        }
+    /// Nothing seen, for `leaves` leaves and `rules` rules.
+    fn reset(&mut self, leaves: usize, rules: usize) {
+        self.leaves.reset(leaves);
+        self.rules.reset(rules);
     }
 
     fn fire(&mut self, leaf: usize, leaf_rule: &[usize]) {

@@ -36,23 +36,28 @@ impl Plan {
         Plan { by_name }
     }
 
-    /// The value of each of the `fields` bucket fields in `event`.
+    /// The value of each of the `fields` bucket fields in `event`, into
+    /// `values` (cleared first); `priorities` is scratch space.
     pub(super) fn values<'e>(
         &self,
         event: &'e Event,
         fields: usize,
-    ) -> Vec<Option<&'e FieldValue>> {
-        let mut best: Vec<(u8, Option<&FieldValue>)> =
-            vec![(u8::MAX, None); fields];
+        values: &mut Vec<Option<&'e FieldValue>>,
+        priorities: &mut Vec<u8>,
+    ) {
+        values.clear();
+        values.resize(fields, None);
+        priorities.clear();
+        priorities.resize(fields, u8::MAX);
         for (name, value) in event.fields() {
             let Some(targets) = self.by_name.get(name) else { continue };
             for &(field, priority) in targets {
-                if priority < best[field].0 {
-                    best[field] = (priority, Some(value));
+                if priority < priorities[field] {
+                    priorities[field] = priority;
+                    values[field] = Some(value);
                 }
             }
         }
-        best.into_iter().map(|(_, v)| v).collect()
     }
 }
 

@@ -2,7 +2,8 @@ use super::*;
 
 #[test]
 fn bits_list_what_was_set_in_order() {
-    let mut bits = Bits::new(200);
+    let mut bits = Bits::default();
+    bits.reset(200);
     for i in [130, 0, 63, 64, 199] {
         bits.set(i);
     }
@@ -50,21 +51,66 @@ fn literals_one_by_one_are_the_automaton() {
             (Box::from("cmd"), vec![(Op::Contains, 0), (Op::StartsWith, 1)]),
             (Box::from("exe"), vec![(Op::EndsWith, 2), (Op::Exact, 3)]),
             (Box::from("c"), vec![(Op::Contains, 4), (Op::EndsWith, 5)]),
+            (Box::from("cmd.exe"), vec![(Op::Exact, 6), (Op::StartsWith, 7)]),
+            // In "cmd.exe", starting or ending neither.
+            (Box::from("d.e"), vec![(Op::StartsWith, 8), (Op::EndsWith, 9)]),
         ]
     };
-    let with = Needles::build(literals(())).expect("needles");
-    let mut without = Needles::build(literals(())).expect("needles");
-    without.automaton = None;
-    let leaf_rule = [NOT_A_WITNESS; 6];
-    for haystack in ["cmd.exe", "xcmd", "exe", "cmdc", "", "ccc", "exe.cmd"] {
-        let fired = |n: &Needles| {
-            let mut seen = Seen::new(6, 1);
-            n.scan(haystack, &mut seen, &leaf_rule);
-            seen.leaves.ones().collect::<Vec<_>>()
-        };
-        assert_eq!(fired(&with), fired(&without), "{haystack}");
+    let built = || Needles::build(literals(())).expect("built");
+    let variants = [built(), built().without_automaton()];
+    let leaf_rule = [NOT_A_WITNESS; 10];
+    let fired = |l: &Needles, haystack: &str| {
+        let mut seen = Seen::default();
+        seen.reset(10, 1);
+        l.scan(haystack, &mut seen, &leaf_rule);
+        seen.leaves.ones().collect::<Vec<_>>()
+    };
+    let haystacks =
+        ["cmd.exe", "xcmd", "exe", "cmdc", "", "ccc", "exe.cmd", "d.exe"];
+    for haystack in haystacks {
+        let reference = fired(&variants[1], haystack);
+        for (i, v) in variants.iter().enumerate() {
+            assert_eq!(fired(v, haystack), reference, "{i}: {haystack}");
+        }
     }
-    let mut seen = Seen::new(6, 1);
-    with.scan("cmd.exe", &mut seen, &leaf_rule);
-    assert_eq!(seen.leaves.ones().collect::<Vec<_>>(), [0, 1, 2, 4]);
+    assert_eq!(fired(&variants[0], "cmd.exe"), [0, 1, 2, 4, 6, 7]);
+    assert_eq!(fired(&variants[0], "exe"), [2, 3]);
+    assert_eq!(fired(&variants[0], "d.exe"), [2, 8]);
+}
+
+#[test]
+fn joined_values_keep_their_bounds() {
+    let keywords = vec![
+        (Box::from("ab"), vec![(Op::Exact, 0), (Op::EndsWith, 1)]),
+        (Box::from("b"), vec![(Op::StartsWith, 2), (Op::Contains, 3)]),
+    ];
+    let literals = Needles::build(keywords).expect("built");
+    assert!(literals.joinable());
+    let leaf_rule = [NOT_A_WITNESS; 4];
+    let mut joined = Joined::default();
+    let mut one_by_one = Vec::new();
+    for texts in [&["xab", "b"][..], &["ab"], &["b", "xa"], &[]] {
+        joined.fill(texts.iter().copied(), |t, out| out.push_str(t));
+        let mut seen = Seen::default();
+        seen.reset(4, 1);
+        literals.scan_joined(&joined, &mut seen, &leaf_rule);
+        let mut each = Seen::default();
+        each.reset(4, 1);
+        texts.iter().for_each(|t| literals.scan(t, &mut each, &leaf_rule));
+        let ones = |s: &Seen| s.leaves.ones().collect::<Vec<_>>();
+        assert_eq!(ones(&seen), ones(&each), "{texts:?}");
+        one_by_one.push(ones(&each));
+    }
+    assert_eq!(one_by_one, [vec![1, 2, 3], vec![0, 1, 3], vec![2, 3], vec![]]);
+}
+
+#[test]
+fn recycled_vectors_keep_their_buffer() {
+    let mut v: Vec<Option<&u8>> = Vec::with_capacity(32);
+    let x = 7u8;
+    v.push(Some(&x));
+    let before = v.as_ptr() as usize;
+    let w: Vec<Option<&u8>> = recycle(v);
+    assert!(w.is_empty());
+    assert_eq!((w.as_ptr() as usize, w.capacity() >= 32), (before, true));
 }
