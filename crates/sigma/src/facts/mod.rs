@@ -280,13 +280,13 @@ impl Facts {
             self.scan_empty(index, text, seen);
         }
         let mut joined = std::mem::take(&mut seen.joined);
-        if let Some(literals) = &index.cs {
+        if let Some(needles) = &index.cs {
             joined.fill(texts(), |text, out| out.push_str(text));
-            literals.scan_joined(&joined, seen, &self.leaf_rule);
+            needles.scan_joined(&joined, seen, &self.leaf_rule);
         }
-        if let Some(literals) = &index.ci {
+        if let Some(needles) = &index.ci {
             joined.fill(texts(), lowercase_into);
-            literals.scan_joined(&joined, seen, &self.leaf_rule);
+            needles.scan_joined(&joined, seen, &self.leaf_rule);
         }
         seen.joined = joined;
     }
@@ -302,13 +302,13 @@ impl Facts {
 
     fn scan_text(&self, index: &FieldIndex, text: &str, seen: &mut Seen) {
         self.scan_empty(index, text, seen);
-        if let Some(literals) = &index.cs {
-            literals.scan(text, seen, &self.leaf_rule);
+        if let Some(needles) = &index.cs {
+            needles.scan(text, seen, &self.leaf_rule);
         }
-        if let Some(literals) = &index.ci {
+        if let Some(needles) = &index.ci {
             let mut lower = std::mem::take(&mut seen.lower);
             lowercase(text, &mut lower);
-            literals.scan(&lower, seen, &self.leaf_rule);
+            needles.scan(&lower, seen, &self.leaf_rule);
             seen.lower = lower;
         }
     }
