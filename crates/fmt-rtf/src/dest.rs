@@ -7,6 +7,10 @@
 //! it in step with what Word does (`\rtf`, `\private` and `\pxe` are not
 //! destinations there, whatever the specification says).
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
 /// Where the text of a group goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Dest {
@@ -371,28 +375,39 @@ const ALL: &[&[u8]] = &[
     b"xmlopen",
 ];
 
+/// Every destination word and what it does (`None`: `\object`, a
+/// destination that marks an object), built once: control words are the
+/// bulk of an RTF file, and each is looked up here.
+static KINDS: LazyLock<FxHashMap<&'static [u8], Option<Kind>>> =
+    LazyLock::new(|| {
+        let mut kinds: FxHashMap<&'static [u8], Option<Kind>> =
+            ALL.iter().map(|&name| (name, Some(Kind::Hidden))).collect();
+        // Later classes win: special words, then text, properties and
+        // the font table.
+        let classes = [
+            (&[b"fonttbl".as_slice()][..], Kind::Fonts),
+            (PROPERTIES, Kind::Property),
+            (TEXT, Kind::Text),
+            (SPECIAL, Kind::Special),
+        ];
+        for (names, kind) in classes {
+            for &name in names {
+                kinds.insert(name, Some(kind));
+            }
+        }
+        kinds.insert(b"object", None);
+        kinds
+    });
+
 /// Whether `name` is a destination control word.
 pub(crate) fn is_destination(name: &[u8]) -> bool {
-    ALL.binary_search(&name).is_ok()
+    KINDS.contains_key(name)
 }
 
 /// What destination word `name` does, or `None` if it is not one.
 /// `\object` is not classified: it marks an object, not a destination.
 pub(crate) fn kind(name: &[u8]) -> Option<Kind> {
-    let kind = if SPECIAL.contains(&name) {
-        Kind::Special
-    } else if TEXT.contains(&name) {
-        Kind::Text
-    } else if PROPERTIES.contains(&name) {
-        Kind::Property
-    } else if name == b"fonttbl" {
-        Kind::Fonts
-    } else if name != b"object" && is_destination(name) {
-        Kind::Hidden
-    } else {
-        return None;
-    };
-    Some(kind)
+    KINDS.get(name).copied().flatten()
 }
 
 #[cfg(test)]
@@ -404,6 +419,39 @@ mod tests {
         assert!(ALL.windows(2).all(|w| w[0] < w[1]));
         for name in TEXT.iter().chain(PROPERTIES).chain(SPECIAL) {
             assert!(is_destination(name), "{}", name.escape_ascii());
+        }
+    }
+
+    /// The classification `kind` implements, list by list.
+    fn kind_by_lists(name: &[u8]) -> Option<Kind> {
+        let kind = if SPECIAL.contains(&name) {
+            Kind::Special
+        } else if TEXT.contains(&name) {
+            Kind::Text
+        } else if PROPERTIES.contains(&name) {
+            Kind::Property
+        } else if name == b"fonttbl" {
+            Kind::Fonts
+        } else if name != b"object" && ALL.contains(&name) {
+            Kind::Hidden
+        } else {
+            return None;
+        };
+        Some(kind)
+    }
+
+    #[test]
+    fn the_map_is_the_lists() {
+        let others: [&[u8]; 6] =
+            [b"par", b"f", b"objw", b"", b"OBJDATA", b"x"];
+        for name in ALL.iter().chain(&others) {
+            assert_eq!(
+                kind(name),
+                kind_by_lists(name),
+                "{}",
+                name.escape_ascii()
+            );
+            assert_eq!(is_destination(name), ALL.contains(name));
         }
     }
 

@@ -32,13 +32,15 @@ fn narrow(data: &[u8], align: usize) -> Vec<u8> {
 /// Where `needle` occurs in `hay`, ignoring ASCII case (at most
 /// [`MAX_MATCHES`] positions).
 pub(crate) fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
-    if needle.is_empty() {
-        return Vec::new();
-    }
-    hay.windows(needle.len())
-        .enumerate()
-        .filter(|(_, w)| w.eq_ignore_ascii_case(needle))
-        .map(|(i, _)| i)
+    let Some(&first) = needle.first() else { return Vec::new() };
+    let (lower, upper) =
+        (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let at = |i: &usize| {
+        let window = hay.get(*i..i.saturating_add(needle.len()));
+        window.is_some_and(|w| w.eq_ignore_ascii_case(needle))
+    };
+    memchr::memchr2_iter(lower, upper, hay)
+        .filter(at)
         .take(MAX_MATCHES)
         .collect()
 }
@@ -107,6 +109,16 @@ mod tests {
         let [_, even, odd] = views(&data);
         assert!(find_all(&even, b"\\8.t").is_empty());
         assert_eq!(find_all(&odd, b"\\8.T"), [7]);
+    }
+
+    #[test]
+    fn needles_are_found_ignoring_ascii_case() {
+        let hay = b"\\8.T x \\8.t\\8.t \\8";
+        assert_eq!(find_all(hay, b"\\8.t"), [0, 7, 11]);
+        assert_eq!(find_all(b"aAbA", b"a"), [0, 1, 3]);
+        assert_eq!(find_all(b"xX", b"xx"), [0]);
+        assert!(find_all(b"", b"a").is_empty());
+        assert!(find_all(b"abc", b"").is_empty());
     }
 
     #[test]
