@@ -59,7 +59,9 @@ fn in_lines(text: &str) -> Vec<Finding> {
     let mut found = Vec::new();
     let mut offset = 0usize;
     for line in text.split_inclusive('\n') {
-        if line.split([',', ';', '\t']).any(is_dde_formula) {
+        // Most lines of most texts call nothing: skip them whole.
+        let may_call = line.contains('|') || has_dde_call(line);
+        if may_call && line.split([',', ';', '\t']).any(is_dde_formula) {
             found.push(formula(line.trim(), offset));
         }
         if found.len() >= MAX_FIELDS {
@@ -76,8 +78,17 @@ fn in_lines(text: &str) -> Vec<Finding> {
 pub(crate) fn is_dde_formula(cell: &str) -> bool {
     let cell = cell.trim_start().trim_start_matches(['"', '\'']);
     let formula = cell.starts_with(['=', '+', '-', '@']);
-    formula
-        && (cell.contains('|') || cell.to_ascii_uppercase().contains("DDE("))
+    formula && (cell.contains('|') || has_dde_call(cell))
+}
+
+/// Whether `text` holds `DDE(`, in any ASCII case.
+fn has_dde_call(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let call = |open: usize| {
+        let name = open.checked_sub(3).and_then(|at| bytes.get(at..open));
+        name.is_some_and(|w| w.eq_ignore_ascii_case(b"DDE"))
+    };
+    memchr::memchr_iter(b'(', bytes).any(call)
 }
 
 /// The finding for a DDE formula at `offset`.
@@ -99,6 +110,20 @@ mod tests {
         assert!(!is_dde_formula("=SUM(A1:A2)"));
         assert!(!is_dde_formula("a|b"));
         assert!(!is_dde_formula("-5"));
+        assert!(is_dde_formula("=x+DdE(1)"));
+        assert!(!is_dde_formula("=DE(1)"));
+        assert!(!is_dde_formula("=(dde"));
+    }
+
+    #[test]
+    fn lines_without_a_call_are_skipped_whole() {
+        assert!(has_dde_call("(DDE("));
+        assert!(!has_dde_call("dd(e("));
+        assert!(!has_dde_call("(de"));
+        let text = "a,b\n-x,=dde(1)\n=1|2\nc\n";
+        let offsets: Vec<_> =
+            in_lines(text).iter().map(|f| f.evidence.offset).collect();
+        assert_eq!(offsets, [Some(4), Some(15)]);
     }
 
     #[test]
