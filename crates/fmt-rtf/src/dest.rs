@@ -85,6 +85,9 @@ const PROPERTIES: &[&[u8]] = &[
     b"title",
 ];
 
+/// The font table.
+const FONTS: &[&[u8]] = &[b"fonttbl"];
+
 /// Destinations the walker resolves itself.
 const SPECIAL: &[&[u8]] =
     &[b"fldinst", b"objclass", b"objdata", b"oleclsid", b"result"];
@@ -385,7 +388,7 @@ static KINDS: LazyLock<FxHashMap<&'static [u8], Option<Kind>>> =
         // Later classes win: special words, then text, properties and
         // the font table.
         let classes = [
-            (&[b"fonttbl".as_slice()][..], Kind::Fonts),
+            (FONTS, Kind::Fonts),
             (PROPERTIES, Kind::Property),
             (TEXT, Kind::Text),
             (SPECIAL, Kind::Special),

@@ -24,6 +24,8 @@ pub(super) struct Needles {
     patterns: Vec<Box<str>>,
     /// Per pattern, its leaves.
     leaves: Vec<Uses>,
+    /// Whether joined values can be scanned (see [`Needles::joinable`]).
+    joinable: bool,
 }
 
 impl Needles {
@@ -36,10 +38,11 @@ impl Needles {
         let bytes = || patterns.iter().map(|p| p.as_bytes());
         let gate = (patterns.len() <= GATE_MAX)
             .then(|| {
-                let config = packed::Config::new()
+                packed::Config::new()
                     .match_kind(packed::MatchKind::LeftmostFirst)
-                    .clone();
-                config.builder().extend(bytes()).build()
+                    .builder()
+                    .extend(bytes())
+                    .build()
             })
             .flatten();
         let mut builder = AhoCorasick::builder();
@@ -50,7 +53,9 @@ impl Needles {
             builder.kind(Some(AhoCorasickKind::ContiguousNFA));
         }
         let automaton = builder.build(bytes()).ok();
-        Some(Needles { automaton, gate, patterns, leaves })
+        let joinable = automaton.is_some()
+            && !patterns.iter().any(|p| p.contains(Joined::SEP));
+        Some(Needles { automaton, gate, patterns, leaves, joinable })
     }
 
     /// Sets the leaves `haystack` satisfies.
@@ -75,10 +80,11 @@ impl Needles {
         }
     }
 
-    /// Whether [`scan_joined`](Needles::scan_joined) sees every literal:
-    /// the automaton was built.
+    /// Whether [`scan_joined`](Needles::scan_joined) sees every literal
+    /// and only within values: the automaton was built and no literal
+    /// holds [`Joined::SEP`].
     pub(super) fn joinable(&self) -> bool {
-        self.automaton.is_some()
+        self.joinable
     }
 
     /// [`scan`](Needles::scan) over each value of `joined` at once; only
@@ -90,8 +96,9 @@ impl Needles {
         leaf_rule: &[usize],
     ) {
         let Some(automaton) = &self.automaton else { return };
-        let Some(from) = self.first(&joined.bytes) else { return };
-        let input = Input::new(&joined.bytes).span(from..joined.bytes.len());
+        let text = joined.text.as_bytes();
+        let Some(from) = self.first(text) else { return };
+        let input = Input::new(text).span(from..text.len());
         for m in automaton.find_overlapping_iter(input) {
             let (start, end) = joined.bounds(m.start());
             let (from, to) = (m.start() - start, m.end() - start);
@@ -116,6 +123,7 @@ impl Needles {
     pub(super) fn without_automaton(mut self) -> Needles {
         self.automaton = None;
         self.gate = None;
+        self.joinable = false;
         self
     }
 
@@ -135,34 +143,31 @@ impl Needles {
     }
 }
 
-/// Many text values in one haystack, each followed by [`Joined::SEP`], a
-/// byte no UTF-8 text holds: no literal contains it, so every match lies
-/// within one value, and that value's bounds decide its anchoring.
+/// Many text values in one haystack, each followed by [`Joined::SEP`],
+/// which no joinable literal holds: every match lies within one value,
+/// and that value's bounds decide its anchoring.
 #[derive(Default)]
 pub(super) struct Joined {
-    bytes: Vec<u8>,
+    text: String,
     /// Where each value starts, ascending.
     starts: Vec<usize>,
-    text: String,
 }
 
 impl Joined {
-    const SEP: u8 = 0xFF;
+    pub(super) const SEP: char = '\0';
 
-    /// Joins `texts`, each as `put` writes it.
+    /// Joins `texts`, each as `put` appends it.
     pub(super) fn fill<'t>(
         &mut self,
         texts: impl Iterator<Item = &'t str>,
         put: impl Fn(&str, &mut String),
     ) {
-        self.bytes.clear();
+        self.text.clear();
         self.starts.clear();
         for text in texts {
-            self.text.clear();
+            self.starts.push(self.text.len());
             put(text, &mut self.text);
-            self.starts.push(self.bytes.len());
-            self.bytes.extend_from_slice(self.text.as_bytes());
-            self.bytes.push(Joined::SEP);
+            self.text.push(Joined::SEP);
         }
     }
 
@@ -170,7 +175,7 @@ impl Joined {
     fn bounds(&self, at: usize) -> (usize, usize) {
         let i = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
         let start = self.starts.get(i).copied().unwrap_or(0);
-        let next = self.starts.get(i + 1).copied().unwrap_or(self.bytes.len());
+        let next = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
         (start, next.saturating_sub(1))
     }
 }

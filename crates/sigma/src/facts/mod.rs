@@ -276,8 +276,8 @@ impl Facts {
         if !index.joinable() {
             return texts().for_each(|t| self.scan_text(index, t, seen));
         }
-        for text in texts() {
-            self.scan_empty(index, text, seen);
+        if !index.empty.is_empty() {
+            texts().for_each(|text| self.scan_empty(index, text, seen));
         }
         let mut joined = std::mem::take(&mut seen.joined);
         if let Some(needles) = &index.cs {

@@ -102,6 +102,9 @@ fn joined_values_keep_their_bounds() {
         one_by_one.push(ones(&each));
     }
     assert_eq!(one_by_one, [vec![1, 2, 3], vec![0, 1, 3], vec![2, 3], vec![]]);
+    let with_separator = vec![(Box::from("a\0b"), vec![(Op::Contains, 0)])];
+    let needles = Needles::build(with_separator).expect("built");
+    assert!(!needles.joinable(), "a match could span two values");
 }
 
 #[test]
