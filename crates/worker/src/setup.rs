@@ -100,7 +100,7 @@ pub async fn ensure(js: &Context, t: &Topology) -> Result<()> {
             durable_name: Some(WORKERS.to_string()),
             ack_policy: AckPolicy::Explicit,
             ack_wait: t.ack_wait,
-            max_deliver: t.max_deliver,
+            max_deliver: consumer_max_deliver(t),
             filter_subject: FILES_ALL.to_string(),
             max_ack_pending: 10_000,
             ..pull::Config::default()
@@ -122,6 +122,23 @@ pub async fn ensure(js: &Context, t: &Topology) -> Result<()> {
     Ok(())
 }
 
+/// Deliveries JetStream may spend without the worker seeing them (a
+/// pull request that expired with the message in flight, a worker that
+/// died holding it).
+const SPARE_DELIVERIES: i64 = 2;
+
+/// The consumers' delivery limit: a few more than the worker's own
+/// ([`Topology::max_deliver`]), so that a message whose last counted
+/// delivery was spent unseen is delivered again and dead-lettered,
+/// instead of stopping undelivered and never dead-lettered.
+fn consumer_max_deliver(t: &Topology) -> i64 {
+    if t.max_deliver > 0 {
+        t.max_deliver.saturating_add(SPARE_DELIVERIES)
+    } else {
+        t.max_deliver
+    }
+}
+
 /// A partition's consumer: one batch at a time, in order, so that its
 /// owner's correlation state follows the host's events.
 fn partition(t: &Topology, p: u32) -> pull::Config {
@@ -129,7 +146,7 @@ fn partition(t: &Topology, p: u32) -> pull::Config {
         durable_name: Some(partition_consumer(p)),
         ack_policy: AckPolicy::Explicit,
         ack_wait: t.ack_wait,
-        max_deliver: t.max_deliver,
+        max_deliver: consumer_max_deliver(t),
         filter_subject: partition_filter(p),
         max_ack_pending: 1,
         ..pull::Config::default()
