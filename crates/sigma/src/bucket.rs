@@ -13,10 +13,8 @@
 //! against each event of its bucket than to fold its literals into the
 //! bucket's automata.
 
-use rsigma_eval::{
-    CompiledDetection, CompiledMatcher, CompiledRule, Engine,
-    EvaluationResult, Event,
-};
+use rsigma_eval::{CompiledRule, Engine, EvaluationResult, Event};
+use rsigma_ir::{IrDetection, IrMatcher, IrRule};
 
 use crate::adapter::Routed;
 use crate::facts::Facts;
@@ -38,28 +36,30 @@ pub(crate) struct Bucket {
 
 impl Bucket {
     /// Builds the matcher of the rules `bucket` names (ascending indices
-    /// into `compiled`), for events routed through up to `tables` field
-    /// tables.
+    /// into `rules`), for events routed through up to `tables` field
+    /// tables. Only the rules the fact index leaves to the engine, and
+    /// the directly evaluated ones, are compiled whole here.
     pub(crate) fn build(
         bucket: &[usize],
-        compiled: &[Matcher],
+        rules: &[Matcher],
         tables: usize,
     ) -> Bucket {
         let mut indexed = Vec::new();
         let mut direct = Vec::new();
         for &i in bucket {
-            let Some(rule) = compiled.get(i).and_then(|m| m.get(i)) else {
+            let Some(ir) = rules.get(i).and_then(Matcher::ir) else {
                 continue;
             };
-            if literals(rule) > MAX_INDEXED_LITERALS {
-                direct.push((i, rule.clone()));
+            if literals(ir) > MAX_INDEXED_LITERALS {
+                direct.extend(compiled(rules, i).map(|r| (i, r.clone())));
             } else {
-                indexed.push((i, rule));
+                indexed.push((i, ir));
             }
         }
         let (facts, others) = Facts::build(indexed, tables);
         let mut engine = Engine::new();
-        engine.extend_compiled_rules(others.into_iter().cloned());
+        let others = others.into_iter().filter_map(|i| compiled(rules, i));
+        engine.extend_compiled_rules(others.cloned());
         Bucket { facts, engine, direct }
     }
 
@@ -97,34 +97,37 @@ impl Bucket {
     }
 }
 
+fn compiled(rules: &[Matcher], i: usize) -> Option<&CompiledRule> {
+    rules.get(i)?.get(i)
+}
+
 /// How many literal values a rule's detections hold.
-fn literals(rule: &CompiledRule) -> usize {
+fn literals(rule: &IrRule) -> usize {
     rule.detections.values().map(detection).sum()
 }
 
-fn detection(d: &CompiledDetection) -> usize {
+fn detection(d: &IrDetection) -> usize {
     match d {
-        CompiledDetection::AllOf(items) => {
+        IrDetection::AllOf(items) => {
             items.iter().map(|i| matcher(&i.matcher)).sum()
         }
-        CompiledDetection::AnyOf(ds) | CompiledDetection::And(ds) => {
+        IrDetection::AnyOf(ds) | IrDetection::And(ds) => {
             ds.iter().map(detection).sum()
         }
-        CompiledDetection::Keywords(m) => matcher(m),
-        CompiledDetection::ArrayMatch { body, .. } => detection(body),
-        CompiledDetection::Conditional { named, .. } => {
+        IrDetection::Keywords(m) => matcher(m),
+        IrDetection::ArrayMatch { body, .. } => detection(body),
+        IrDetection::Conditional { named, .. } => {
             named.values().map(detection).sum()
         }
     }
 }
 
-fn matcher(m: &CompiledMatcher) -> usize {
+fn matcher(m: &IrMatcher) -> usize {
     match m {
-        CompiledMatcher::AhoCorasickSet { needles, .. } => needles.len(),
-        CompiledMatcher::Not(m) => matcher(m),
-        CompiledMatcher::AnyOf(ms)
-        | CompiledMatcher::AllOf(ms)
-        | CompiledMatcher::CaseInsensitiveGroup { children: ms, .. } => {
+        IrMatcher::Not(m) | IrMatcher::TimestampPart { inner: m, .. } => {
+            matcher(m)
+        }
+        IrMatcher::AnyOf(ms) | IrMatcher::AllOf(ms) => {
             ms.iter().map(matcher).sum()
         }
         _ => 1,

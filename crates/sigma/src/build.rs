@@ -308,11 +308,11 @@ impl Build {
                 return self.reject(&origin, c.code, c.needle.as_deref(), m);
             }
         };
-        let (route, note) = self.route(&origin, &rule, dormant);
-        self.push_detection(origin, &rule, compiled, route, note);
         if self.keep_ir {
-            self.ir.push(Some(ir));
+            self.ir.push(Some(ir.clone()));
         }
+        let (route, note) = self.route(&origin, &rule, dormant);
+        self.push_detection(origin, &rule, (ir, compiled), route, note);
     }
 
     fn unresolved(&mut self, origin: &Origin, names: &[String]) {
@@ -376,7 +376,7 @@ impl Build {
         &mut self,
         origin: Origin,
         rule: &SigmaRule,
-        mut compiled: CompiledRule,
+        (ir, mut compiled): (IrRule, CompiledRule),
         route: RuleRoute,
         _note: Option<RouteNote>,
     ) {
@@ -412,7 +412,7 @@ impl Build {
             routing,
             reported: true,
         });
-        self.compiled.push(Matcher::Compiled(compiled));
+        self.compiled.push(Matcher::compiled(ir, compiled));
         self.routes.push((index, route));
         self.needs.push(Vec::new());
     }
@@ -492,7 +492,7 @@ impl Build {
         self.note_id(&origin, rule.id.as_deref(), index);
         self.stats.correlations += 1;
         self.rules.push(correlation_info(&origin, rule));
-        self.compiled.push(Matcher::None);
+        self.compiled.push(Matcher::none());
         if self.keep_ir {
             self.ir.push(None);
         }

@@ -278,8 +278,8 @@ impl Snapshot {
         let router = Router::build(&self.routes, mappings);
         let buckets = router.buckets.iter().map(|_| OnceLock::new()).collect();
         let matcher = |ir: Option<IrRule>| match ir {
-            Some(ir) => Matcher::Deferred(Box::new(ir), OnceLock::new()),
-            None => Matcher::None,
+            Some(ir) => Matcher::deferred(ir),
+            None => Matcher::none(),
         };
         let keys = |names: Vec<String>| {
             names.iter().map(|n| FieldKey::new(n)).collect()

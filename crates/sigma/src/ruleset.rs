@@ -38,32 +38,47 @@ pub struct RuleSet {
     pub(crate) cached: bool,
 }
 
-/// A rule's matcher: compiled while loading, or, for a set from the
-/// cache, compiled from its IR when its first bucket is built.
-pub(crate) enum Matcher {
-    /// Not a detection rule.
-    None,
-    Compiled(CompiledRule),
-    Deferred(Box<IrRule>, OnceLock<Option<CompiledRule>>),
+/// A rule's matcher: its IR, from which the fact index translates it,
+/// and the rule compiled whole, for rsigma's engine and direct
+/// evaluation: while loading, or, for a set from the cache, when first
+/// asked for. A rule that is not a detection has neither.
+pub(crate) struct Matcher {
+    ir: Option<Box<IrRule>>,
+    compiled: OnceLock<Option<CompiledRule>>,
 }
 
 impl Matcher {
+    /// Not a detection rule.
+    pub(crate) fn none() -> Matcher {
+        Matcher { ir: None, compiled: OnceLock::from(None) }
+    }
+
+    /// A rule compiled while loading.
+    pub(crate) fn compiled(ir: IrRule, compiled: CompiledRule) -> Matcher {
+        let compiled = OnceLock::from(Some(compiled));
+        Matcher { ir: Some(Box::new(ir)), compiled }
+    }
+
+    /// A rule compiled when first asked for.
+    pub(crate) fn deferred(ir: IrRule) -> Matcher {
+        Matcher { ir: Some(Box::new(ir)), compiled: OnceLock::new() }
+    }
+
+    pub(crate) fn ir(&self) -> Option<&IrRule> {
+        self.ir.as_deref()
+    }
+
     /// The compiled rule number `index`. A deferred rule compiled when
     /// its build was cached, by the same code (the cache key covers it),
     /// so it compiles again; should it not, it is left out.
     pub(crate) fn get(&self, index: usize) -> Option<&CompiledRule> {
-        match self {
-            Matcher::None => None,
-            Matcher::Compiled(rule) => Some(rule),
-            Matcher::Deferred(ir, cell) => cell
-                .get_or_init(|| {
-                    let mut rule =
-                        rsigma_eval::compile_to_compiled(ir).ok()?;
-                    crate::build::slim(&mut rule, index);
-                    Some(rule)
-                })
-                .as_ref(),
-        }
+        let compile = || {
+            let ir = self.ir.as_deref()?;
+            let mut rule = rsigma_eval::compile_to_compiled(ir).ok()?;
+            crate::build::slim(&mut rule, index);
+            Some(rule)
+        };
+        self.compiled.get_or_init(compile).as_ref()
     }
 }
 

@@ -14,7 +14,10 @@
 //! leaves fired or if it can match without one (`not` …), and evaluating
 //! it reads the leaves' bits; what is not a literal (regular expressions,
 //! numbers, CIDR, field references, …) is asked of rsigma's own matcher,
-//! only for those rules. Values are seen exactly as rsigma's matchers see
+//! only for those rules. Rules are translated from their IR, and a
+//! regular expression is compiled only when a candidate rule first needs
+//! it ([`lazy`]): a bucket does not pay for the patterns and automata of
+//! rules its events never select. Values are seen exactly as rsigma's matchers see
 //! them (text of numbers and booleans, full lowercase), and a list value
 //! sends its field's items to rsigma whole, so the answers are rsigma's:
 //! `tests/facts.rs` checks it over SigmaHQ and the attack samples.
@@ -31,6 +34,8 @@
 //! buffers each thread keeps from event to event: once warm, matching
 //! allocates nothing.
 
+mod from_ir;
+mod lazy;
 mod literals;
 mod pattern;
 mod plan;
@@ -42,8 +47,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use counterspy_model::{Event, FieldValue};
+use rsigma_eval::EventValue;
 use rsigma_eval::matcher::ascii_lowercase_cow;
-use rsigma_eval::{CompiledRule, EventValue};
+use rsigma_ir::IrRule;
 use rustc_hash::FxHashMap;
 
 use crate::adapter::{Routed, value};
@@ -148,17 +154,17 @@ impl Leaves {
 
 impl Facts {
     /// Indexes the rules it can answer (`(index, rule)`, ascending) and
-    /// returns the others.
+    /// returns the indices of the others.
     pub(crate) fn build(
-        rules: Vec<(usize, &CompiledRule)>,
+        rules: Vec<(usize, &IrRule)>,
         tables: usize,
-    ) -> (Facts, Vec<&CompiledRule>) {
+    ) -> (Facts, Vec<usize>) {
         let mut leaves = Leaves::default();
         let mut ours = Vec::new();
         let mut leaf_rule = Vec::new();
         let mut others = Vec::new();
         for (index, rule) in rules {
-            match shape::rule(index, rule, &mut leaves) {
+            match from_ir::rule(index, rule, &mut leaves) {
                 Some(r) => {
                     leaf_rule.resize(leaves.defs.len(), NOT_A_WITNESS);
                     for &leaf in r.witness.iter().flatten() {
@@ -166,7 +172,7 @@ impl Facts {
                     }
                     ours.push(r);
                 }
-                None => others.push(rule),
+                None => others.push(index),
             }
         }
         let (fields, keywords) = index_fields(&leaves, &ours);

@@ -1,14 +1,13 @@
-//! A compiled rule in the fact index's terms: its conditions over named
+//! A rule in the fact index's terms: its conditions over named
 //! detections, its detections over items, its items over literal leaves
 //! (answered by the field automata) and opaque matchers (answered by
-//! rsigma, on demand).
+//! rsigma, on demand); the translation of compiled matchers (a rule's is
+//! in [`from_ir`](super::from_ir)) and the choice of witnesses.
 
+use rsigma_eval::CompiledMatcher;
 use rsigma_eval::matcher::GroupMode;
-use rsigma_eval::{
-    CompiledDetection, CompiledDetectionItem, CompiledMatcher, CompiledRule,
-};
-use rsigma_parser::{ConditionExpr, Quantifier};
 
+use super::lazy::Lazy;
 use super::{KEYWORDS, Leaves, Literal};
 
 /// One rule of the index.
@@ -51,7 +50,7 @@ pub(super) enum Item {
         field: usize,
         m: M,
         /// The original matcher, for list values.
-        whole: Box<CompiledMatcher>,
+        whole: Box<Lazy>,
         /// The item's value when the field is absent.
         absent: bool,
     },
@@ -69,10 +68,44 @@ pub(super) enum M {
     /// rsigma's own matcher on the value as it is, with the leaves one
     /// of which fires whenever it holds (literals its regular expressions
     /// require), if known.
-    Opaque(Box<CompiledMatcher>, Option<Vec<usize>>),
+    Opaque(Box<Lazy>, Option<Vec<usize>>),
     /// rsigma's own matcher on the lowercased value (inside a
     /// case-insensitive group), likewise.
-    OpaqueLowered(Box<CompiledMatcher>, Option<Vec<usize>>),
+    OpaqueLowered(Box<Lazy>, Option<Vec<usize>>),
+}
+
+impl Item {
+    /// Whether evaluating it may ask rsigma (see [`M::is_costly`]).
+    pub(super) fn is_costly(&self) -> bool {
+        match self {
+            Item::Exists { .. } => false,
+            Item::Field { m, .. } => m.is_costly(),
+        }
+    }
+}
+
+impl M {
+    /// Whether evaluating it may ask rsigma, which costs more than
+    /// reading leaves (and may compile a regular expression first): of
+    /// parts that all must hold, or any may, such ones are evaluated last.
+    pub(super) fn is_costly(&self) -> bool {
+        match self {
+            M::Leaf(_) => false,
+            M::Any(ms) | M::All(ms) => ms.iter().any(M::is_costly),
+            M::Not(m) | M::Text(m) => m.is_costly(),
+            M::Opaque(..) | M::OpaqueLowered(..) => true,
+        }
+    }
+}
+
+/// `parts` with the costly ones last, in their order otherwise (the
+/// order does not change what a conjunction or a disjunction answers).
+pub(super) fn cheap_first<T>(
+    mut parts: Vec<T>,
+    costly: impl Fn(&T) -> bool,
+) -> Vec<T> {
+    parts.sort_by_key(costly);
+    parts
 }
 
 /// Where a literal is anchored in the value.
@@ -107,90 +140,15 @@ impl Op {
     }
 }
 
-/// Translates `rule`, registering its leaves; `None` when it uses what
-/// the index does not answer (keywords, array scopes).
-pub(super) fn rule(
-    index: usize,
-    rule: &CompiledRule,
-    leaves: &mut Leaves,
-) -> Option<Rule> {
-    let names: Vec<&String> = rule.detections.keys().collect();
-    let mut detections = Vec::with_capacity(names.len());
-    let mark = leaves.mark();
-    for name in &names {
-        match det(&rule.detections[*name], leaves) {
-            Some(d) => detections.push(d),
-            None => {
-                leaves.rollback(mark);
-                return None;
-            }
-        }
-    }
-    let conditions: Vec<Cond> =
-        rule.conditions.iter().map(|c| cond(c, &names)).collect();
-    let w = Witness { dets: &detections, leaves };
-    let witness = union(conditions.iter().map(|c| w.cond(c)));
-    Some(Rule { index, conditions, detections, witness })
-}
-
-fn cond(c: &ConditionExpr, names: &[&String]) -> Cond {
-    let find = |name: &str| names.iter().position(|n| n.as_str() == name);
-    match c {
-        ConditionExpr::Identifier(name) => {
-            find(name).map_or(Cond::False, Cond::Det)
-        }
-        ConditionExpr::And(cs) => {
-            Cond::And(cs.iter().map(|c| cond(c, names)).collect())
-        }
-        ConditionExpr::Or(cs) => {
-            Cond::Or(cs.iter().map(|c| cond(c, names)).collect())
-        }
-        ConditionExpr::Not(c) => Cond::Not(Box::new(cond(c, names))),
-        ConditionExpr::Selector { quantifier, pattern } => {
-            let dets = (0..names.len())
-                .filter(|&i| pattern.matches_detection_name(names[i]))
-                .collect();
-            match quantifier {
-                Quantifier::Any => Cond::Any(dets),
-                Quantifier::All => Cond::All(dets),
-                Quantifier::Count(n) => Cond::AtLeast(*n, dets),
-            }
-        }
-    }
-}
-
-fn det(d: &CompiledDetection, leaves: &mut Leaves) -> Option<Det> {
-    Some(match d {
-        CompiledDetection::AllOf(items) => Det::AllOf(
-            items.iter().map(|i| item(i, leaves)).collect::<Option<_>>()?,
-        ),
-        CompiledDetection::AnyOf(ds) => Det::AnyOf(
-            ds.iter().map(|d| det(d, leaves)).collect::<Option<_>>()?,
-        ),
-        CompiledDetection::And(ds) => {
-            Det::And(ds.iter().map(|d| det(d, leaves)).collect::<Option<_>>()?)
-        }
-        CompiledDetection::Keywords(m) => {
-            let m = matcher(m, super::KEYWORDS, false, leaves);
-            Det::Keywords(any_of_leaves(&m)?)
-        }
-        CompiledDetection::ArrayMatch { .. }
-        | CompiledDetection::Conditional { .. } => return None,
-    })
-}
-
-fn item(i: &CompiledDetectionItem, leaves: &mut Leaves) -> Option<Item> {
-    let field = i.field.as_deref().map(|f| leaves.field(f));
-    if let Some(expect) = i.exists {
-        return Some(Item::Exists { field, expect });
-    }
-    let field = field?;
-    Some(Item::Field {
-        field,
-        m: matcher(&i.matcher, field, false, leaves),
-        whole: Box::new(i.matcher.clone()),
-        absent: matches!(i.matcher, CompiledMatcher::Null),
-    })
+/// Leaves one of which fires whenever one of `conditions` holds over
+/// `detections` (see [`Rule::witness`]).
+pub(super) fn witness(
+    conditions: &[Cond],
+    detections: &[Det],
+    leaves: &Leaves,
+) -> Option<Vec<usize>> {
+    let w = Witness { dets: detections, leaves };
+    union(conditions.iter().map(|c| w.cond(c)))
 }
 
 /// Leaves for the literals `m`'s regular expressions require (any of
@@ -217,7 +175,7 @@ fn required(
 /// The leaves of a matcher that holds when any of them does; `None` for
 /// other shapes (negations, conjunctions, opaque parts), which do not
 /// distribute over the event's values as keywords must.
-fn any_of_leaves(m: &M) -> Option<Vec<usize>> {
+pub(super) fn any_of_leaves(m: &M) -> Option<Vec<usize>> {
     match m {
         M::Leaf(leaf) => Some(vec![*leaf]),
         M::Any(ms) => union(ms.iter().map(any_of_leaves)),
@@ -226,9 +184,9 @@ fn any_of_leaves(m: &M) -> Option<Vec<usize>> {
     }
 }
 
-/// `lowered`: inside a case-insensitive group, whose children see the
-/// lowercased value.
-fn matcher(
+/// A compiled matcher over the values of `field`; `lowered`: inside a
+/// case-insensitive group, whose children see the lowercased value.
+pub(super) fn compiled(
     m: &CompiledMatcher,
     field: usize,
     lowered: bool,
@@ -263,30 +221,37 @@ fn matcher(
             M::Leaf(leaves.add_number(field, *n))
         }
         CompiledMatcher::Not(inner) => {
-            M::Not(Box::new(matcher(inner, field, lowered, leaves)))
+            M::Not(Box::new(compiled(inner, field, lowered, leaves)))
         }
-        CompiledMatcher::AnyOf(ms) => M::Any(
-            ms.iter().map(|m| matcher(m, field, lowered, leaves)).collect(),
-        ),
-        CompiledMatcher::AllOf(ms) => M::All(
-            ms.iter().map(|m| matcher(m, field, lowered, leaves)).collect(),
-        ),
+        CompiledMatcher::AnyOf(ms) => M::Any(cheap_first(
+            ms.iter().map(|m| compiled(m, field, lowered, leaves)).collect(),
+            M::is_costly,
+        )),
+        CompiledMatcher::AllOf(ms) => M::All(cheap_first(
+            ms.iter().map(|m| compiled(m, field, lowered, leaves)).collect(),
+            M::is_costly,
+        )),
         CompiledMatcher::CaseInsensitiveGroup { children, mode } => {
             let children =
-                children.iter().map(|m| matcher(m, field, true, leaves));
+                children.iter().map(|m| compiled(m, field, true, leaves));
+            let children = cheap_first(children.collect(), M::is_costly);
             M::Text(Box::new(match mode {
-                GroupMode::Any => M::Any(children.collect()),
-                GroupMode::All => M::All(children.collect()),
+                GroupMode::Any => M::Any(children),
+                GroupMode::All => M::All(children),
             }))
         }
         other => {
             let witness = required(other, field, leaves);
             match lowered {
-                true => M::OpaqueLowered(Box::new(other.clone()), witness),
-                false => M::Opaque(Box::new(other.clone()), witness),
+                true => M::OpaqueLowered(ready(other), witness),
+                false => M::Opaque(ready(other), witness),
             }
         }
     }
+}
+
+fn ready(m: &CompiledMatcher) -> Box<Lazy> {
+    Box::new(Lazy::Ready(m.clone()))
 }
 
 /// The fields `rule`'s items name (with repeats).
@@ -455,7 +420,7 @@ mod tests {
         Item::Field {
             field: 0,
             m,
-            whole: Box::new(CompiledMatcher::Null),
+            whole: ready(&CompiledMatcher::Null),
             absent: false,
         }
     }

@@ -1,0 +1,236 @@
+//! A rule's IR (rsigma-ir's `IrRule`) in the fact index's terms.
+//!
+//! Plain values become leaves, and the lists, conjunctions and negations
+//! over them follow; a regular expression or a value with wildcards
+//! becomes an opaque matcher that rsigma compiles when a candidate rule
+//! first needs it ([`Lazy`]). Anything else — encoded values
+//! (`base64offset`, `windash`, …), numbers, lists that mix values with
+//! other matchers — is compiled now and translated from its compiled
+//! form ([`shape::compiled`]), because there rsigma's optimiser decides
+//! how the list treats a value (see [`is_str`]): the index must answer
+//! as the compiled rule does.
+
+use rsigma_ir::{
+    IrCondition, IrDetection, IrDetectionItem, IrMatcher, IrPattern,
+    IrPatternPart, IrRule, IrStrOp,
+};
+use rsigma_parser::Quantifier;
+
+use super::lazy::{self, Lazy};
+use super::shape::{self, Cond, Det, Item, M, Op, Rule, cheap_first};
+use super::{KEYWORDS, Leaves};
+
+/// Translates `rule`, registering its leaves; `None` when it uses what
+/// the index does not answer (keyword shapes other than lists of
+/// literals, array scopes, nested conditions).
+pub(super) fn rule(
+    index: usize,
+    rule: &IrRule,
+    leaves: &mut Leaves,
+) -> Option<Rule> {
+    let names: Vec<&String> = rule.detections.keys().collect();
+    let mut detections = Vec::with_capacity(names.len());
+    let mark = leaves.mark();
+    for name in &names {
+        match det(&rule.detections[*name], leaves) {
+            Some(d) => detections.push(d),
+            None => {
+                leaves.rollback(mark);
+                return None;
+            }
+        }
+    }
+    let conditions: Vec<Cond> =
+        rule.conditions.iter().map(|c| cond(c, &names)).collect();
+    let witness = shape::witness(&conditions, &detections, leaves);
+    Some(Rule { index, conditions, detections, witness })
+}
+
+fn cond(c: &IrCondition, names: &[&String]) -> Cond {
+    let find = |name: &str| names.iter().position(|n| n.as_str() == name);
+    match c {
+        IrCondition::Detection(name) => {
+            find(name).map_or(Cond::False, Cond::Det)
+        }
+        IrCondition::And(cs) => {
+            Cond::And(cs.iter().map(|c| cond(c, names)).collect())
+        }
+        IrCondition::Or(cs) => {
+            Cond::Or(cs.iter().map(|c| cond(c, names)).collect())
+        }
+        IrCondition::Not(c) => Cond::Not(Box::new(cond(c, names))),
+        IrCondition::Selector { quantifier, pattern } => {
+            let dets = (0..names.len())
+                .filter(|&i| pattern.matches_detection_name(names[i]))
+                .collect();
+            match quantifier {
+                Quantifier::Any => Cond::Any(dets),
+                Quantifier::All => Cond::All(dets),
+                Quantifier::Count(n) => Cond::AtLeast(*n, dets),
+            }
+        }
+    }
+}
+
+fn det(d: &IrDetection, leaves: &mut Leaves) -> Option<Det> {
+    Some(match d {
+        IrDetection::AllOf(items) => Det::AllOf(cheap_first(
+            items.iter().map(|i| item(i, leaves)).collect::<Option<_>>()?,
+            Item::is_costly,
+        )),
+        IrDetection::AnyOf(ds) => Det::AnyOf(
+            ds.iter().map(|d| det(d, leaves)).collect::<Option<_>>()?,
+        ),
+        IrDetection::And(ds) => {
+            Det::And(ds.iter().map(|d| det(d, leaves)).collect::<Option<_>>()?)
+        }
+        IrDetection::Keywords(m) => {
+            let m = matcher(m, KEYWORDS, leaves)?;
+            Det::Keywords(shape::any_of_leaves(&m)?)
+        }
+        IrDetection::ArrayMatch { .. } | IrDetection::Conditional { .. } => {
+            return None;
+        }
+    })
+}
+
+fn item(i: &IrDetectionItem, leaves: &mut Leaves) -> Option<Item> {
+    let field = i.field.as_deref().map(|f| leaves.field(f));
+    if let Some(expect) = i.exists {
+        return Some(Item::Exists { field, expect });
+    }
+    let field = field?;
+    Some(Item::Field {
+        field,
+        m: matcher(&i.matcher, field, leaves)?,
+        whole: Box::new(Lazy::deferred(&i.matcher)),
+        absent: matches!(i.matcher, IrMatcher::Null),
+    })
+}
+
+/// `m` over the values of `field`; `None` if a part that must be
+/// compiled now does not compile.
+fn matcher(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> Option<M> {
+    match m {
+        IrMatcher::Str { op, pattern, case_insensitive } => {
+            Some(match pattern.as_plain() {
+                Some(plain) => M::Leaf(leaf(
+                    leaves,
+                    field,
+                    *op,
+                    &plain,
+                    *case_insensitive,
+                )),
+                None => opaque(
+                    m,
+                    &wildcards(*op, pattern, *case_insensitive),
+                    field,
+                    leaves,
+                ),
+            })
+        }
+        IrMatcher::Regex {
+            pattern,
+            case_insensitive,
+            multiline,
+            dotall,
+            ..
+        } => {
+            let flags =
+                [(*case_insensitive, 'i'), (*multiline, 'm'), (*dotall, 's')];
+            let flags: String =
+                flags.iter().filter(|(on, _)| *on).map(|(_, f)| *f).collect();
+            let full = match flags.is_empty() {
+                true => pattern.clone(),
+                false => format!("(?{flags}){pattern}"),
+            };
+            Some(opaque(m, &full, field, leaves))
+        }
+        IrMatcher::AnyOf(ms) if ms.len() == 1 => {
+            matcher(&ms[0], field, leaves)
+        }
+        IrMatcher::AnyOf(ms) if ms.iter().all(is_str) => {
+            Some(M::Any(cheap_first(
+                ms.iter()
+                    .map(|m| matcher(m, field, leaves))
+                    .collect::<Option<_>>()?,
+                M::is_costly,
+            )))
+        }
+        IrMatcher::AllOf(ms) => Some(M::All(
+            ms.iter()
+                .map(|m| matcher(m, field, leaves))
+                .collect::<Option<_>>()?,
+        )),
+        IrMatcher::Not(inner) => {
+            Some(M::Not(Box::new(matcher(inner, field, leaves)?)))
+        }
+        other => {
+            Some(shape::compiled(&lazy::compile(other)?, field, false, leaves))
+        }
+    }
+}
+
+/// A leaf for a plain value, lowercased as rsigma lowercases
+/// case-insensitive values.
+fn leaf(
+    leaves: &mut Leaves,
+    field: usize,
+    op: IrStrOp,
+    plain: &str,
+    ci: bool,
+) -> usize {
+    let op = match op {
+        IrStrOp::Exact => Op::Exact,
+        IrStrOp::Contains => Op::Contains,
+        IrStrOp::StartsWith => Op::StartsWith,
+        IrStrOp::EndsWith => Op::EndsWith,
+    };
+    match ci {
+        true => leaves.add(field, op, &plain.to_lowercase(), true),
+        false => leaves.add(field, op, plain, false),
+    }
+}
+
+/// An opaque matcher for `m`, which rsigma compiles to the regular
+/// expression `regex`, witnessed by the literals `regex` requires.
+fn opaque(m: &IrMatcher, regex: &str, field: usize, leaves: &mut Leaves) -> M {
+    let witness = super::pattern::required(regex).map(|literals| {
+        let leaf = |l: &String| leaves.add(field, Op::Contains, l, true);
+        literals.iter().map(leaf).collect()
+    });
+    M::Opaque(Box::new(Lazy::deferred(m)), witness)
+}
+
+/// The regular expression rsigma compiles a pattern with wildcards to
+/// (its `compile_sigma_string`).
+fn wildcards(op: IrStrOp, pattern: &IrPattern, ci: bool) -> String {
+    let contains = op == IrStrOp::Contains;
+    let mut regex = String::from(if ci { "(?i)" } else { "" });
+    if !contains && op != IrStrOp::StartsWith {
+        regex.push('^');
+    }
+    for part in &pattern.parts {
+        match part {
+            IrPatternPart::Literal(text) => {
+                regex.push_str(&regex_syntax::escape(text));
+            }
+            IrPatternPart::WildcardMulti => regex.push_str(".*"),
+            IrPatternPart::WildcardSingle => regex.push('.'),
+        }
+    }
+    if !contains && op != IrStrOp::EndsWith {
+        regex.push('$');
+    }
+    regex
+}
+
+/// Whether `m` is a value, plain or with wildcards. A list of values is
+/// the disjunction of its values however rsigma's optimiser groups them
+/// (it documents its rewrites as pure; each of these matchers holds for
+/// no null, grouped or not): lists with other members (negations,
+/// numbers, encodings, …) are compiled, where a group seeing the
+/// lowercased value can answer otherwise than its members would.
+fn is_str(m: &IrMatcher) -> bool {
+    matches!(m, IrMatcher::Str { .. })
+}
