@@ -112,39 +112,14 @@ fn item(i: &IrDetectionItem, leaves: &mut Leaves) -> Option<Item> {
 /// compiled now does not compile.
 fn matcher(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> Option<M> {
     match m {
-        IrMatcher::Str { op, pattern, case_insensitive } => {
-            Some(match pattern.as_plain() {
-                Some(plain) => M::Leaf(leaf(
-                    leaves,
-                    field,
-                    *op,
-                    &plain,
-                    *case_insensitive,
-                )),
-                None => opaque(
-                    m,
-                    &wildcards(*op, pattern, *case_insensitive),
-                    field,
-                    leaves,
-                ),
-            })
+        IrMatcher::Str { op, pattern, case_insensitive }
+            if pattern.is_plain() =>
+        {
+            let plain = pattern.as_plain().unwrap_or_default();
+            Some(M::Leaf(leaf(leaves, field, *op, &plain, *case_insensitive)))
         }
-        IrMatcher::Regex {
-            pattern,
-            case_insensitive,
-            multiline,
-            dotall,
-            ..
-        } => {
-            let flags =
-                [(*case_insensitive, 'i'), (*multiline, 'm'), (*dotall, 's')];
-            let flags: String =
-                flags.iter().filter(|(on, _)| *on).map(|(_, f)| *f).collect();
-            let full = match flags.is_empty() {
-                true => pattern.clone(),
-                false => format!("(?{flags}){pattern}"),
-            };
-            Some(opaque(m, &full, field, leaves))
+        IrMatcher::Str { .. } | IrMatcher::Regex { .. } => {
+            Some(opaque(m, field, leaves))
         }
         IrMatcher::AnyOf(ms) if ms.len() == 1 => {
             matcher(&ms[0], field, leaves)
@@ -192,18 +167,45 @@ fn leaf(
     }
 }
 
-/// An opaque matcher for `m`, which rsigma compiles to the regular
-/// expression `regex`, witnessed by the literals `regex` requires.
-fn opaque(m: &IrMatcher, regex: &str, field: usize, leaves: &mut Leaves) -> M {
-    let witness = super::pattern::required(regex).map(|literals| {
+/// An opaque matcher for `m`, witnessed by the literals its regular
+/// expression requires.
+fn opaque(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> M {
+    let literals = regex(m).and_then(|r| super::pattern::required(&r));
+    let witness = literals.map(|literals| {
         let leaf = |l: &String| leaves.add(field, Op::Contains, l, true);
         literals.iter().map(leaf).collect()
     });
     M::Opaque(Box::new(Lazy::deferred(m)), witness)
 }
 
-/// The regular expression rsigma compiles a pattern with wildcards to
-/// (its `compile_sigma_string`).
+/// The regular expression rsigma compiles `m` to: a value with
+/// wildcards as its `compile_sigma_string` writes it, `|re` with its
+/// flags as its `build_regex` does.
+fn regex(m: &IrMatcher) -> Option<String> {
+    match m {
+        IrMatcher::Str { op, pattern, case_insensitive } => {
+            Some(wildcards(*op, pattern, *case_insensitive))
+        }
+        IrMatcher::Regex {
+            pattern,
+            case_insensitive,
+            multiline,
+            dotall,
+            ..
+        } => {
+            let flags =
+                [(*case_insensitive, 'i'), (*multiline, 'm'), (*dotall, 's')];
+            let flags: String =
+                flags.iter().filter(|(on, _)| *on).map(|(_, f)| *f).collect();
+            Some(match flags.is_empty() {
+                true => pattern.clone(),
+                false => format!("(?{flags}){pattern}"),
+            })
+        }
+        _ => None,
+    }
+}
+
 fn wildcards(op: IrStrOp, pattern: &IrPattern, ci: bool) -> String {
     let contains = op == IrStrOp::Contains;
     let mut regex = String::from(if ci { "(?i)" } else { "" });
@@ -233,4 +235,94 @@ fn wildcards(op: IrStrOp, pattern: &IrPattern, ci: bool) -> String {
 /// lowercased value can answer otherwise than its members would.
 fn is_str(m: &IrMatcher) -> bool {
     matches!(m, IrMatcher::Str { .. })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::facts::Literal;
+    use rsigma_eval::CompiledMatcher;
+
+    fn pattern(parts: &[&str]) -> IrPattern {
+        let part = |p: &&str| match *p {
+            "*" => IrPatternPart::WildcardMulti,
+            "?" => IrPatternPart::WildcardSingle,
+            text => IrPatternPart::Literal(text.to_owned()),
+        };
+        IrPattern { parts: parts.iter().map(part).collect() }
+    }
+
+    /// The witnesses of opaque parts come from the text of the regular
+    /// expression rsigma compiles: it must be that text.
+    #[test]
+    fn regex_texts_are_rsigmas() {
+        let ops = [
+            IrStrOp::Exact,
+            IrStrOp::Contains,
+            IrStrOp::StartsWith,
+            IrStrOp::EndsWith,
+        ];
+        let parts = [
+            pattern(&["C:\\a.b", "*", "(x)", "?", "$"]),
+            pattern(&["*", "mimikatz", "*"]),
+        ];
+        let mut cases = Vec::new();
+        for (op, pattern, ci) in ops.iter().flat_map(|op| {
+            parts.iter().flat_map(move |p| [(op, p, true), (op, p, false)])
+        }) {
+            cases.push(IrMatcher::Str {
+                op: *op,
+                pattern: pattern.clone(),
+                case_insensitive: ci,
+            });
+        }
+        for flags in 0..8u8 {
+            cases.push(IrMatcher::Regex {
+                pattern: r"\\(cmd|powershell)\.exe$".to_owned(),
+                case_insensitive: flags & 1 != 0,
+                multiline: flags & 2 != 0,
+                dotall: flags & 4 != 0,
+                cased: false,
+            });
+        }
+        for m in &cases {
+            let Some(CompiledMatcher::Regex(re)) = lazy::compile(m) else {
+                panic!("{m:?} compiles to one regular expression");
+            };
+            assert_eq!(regex(m).as_deref(), Some(re.as_str()), "{m:?}");
+        }
+    }
+
+    #[test]
+    fn lists_of_values_are_leaves_and_opaque_parts() {
+        let mut leaves = Leaves::default();
+        let str = |parts: &[&str]| IrMatcher::Str {
+            op: IrStrOp::Contains,
+            pattern: pattern(parts),
+            case_insensitive: true,
+        };
+        let any = IrMatcher::AnyOf(vec![
+            str(&["a", "*", "Mimikatz"]),
+            str(&["Sekurlsa"]),
+            str(&["LSADump"]),
+        ]);
+        let Some(M::Any(ms)) = matcher(&any, 0, &mut leaves) else {
+            panic!("a list of values is a disjunction");
+        };
+        assert!(matches!(ms[..], [M::Leaf(_), M::Leaf(_), M::Opaque(..)]));
+        let texts: Vec<_> = leaves.defs.iter().map(|d| &d.1).collect();
+        assert!(
+            matches!(texts[0], Literal::Text(Op::Contains, t, true) if &**t == "mimikatz")
+        );
+        assert!(
+            matches!(texts[1], Literal::Text(Op::Contains, t, true) if &**t == "sekurlsa")
+        );
+        let Some(M::Opaque(lazy, Some(witness))) = ms.last() else {
+            panic!("witnessed")
+        };
+        assert_eq!(witness, &[0]);
+        assert!(
+            matches!(**lazy, Lazy::Deferred(_, ref cell) if cell.get().is_none())
+        );
+    }
 }
