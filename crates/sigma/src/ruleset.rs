@@ -40,8 +40,9 @@ pub struct RuleSet {
 
 /// A rule's matcher: its IR, from which the fact index translates it,
 /// and the rule compiled whole, for rsigma's engine and direct
-/// evaluation: while loading, or, for a set from the cache, when first
-/// asked for. A rule that is not a detection has neither.
+/// evaluation, when first asked for (a build checks that each rule
+/// compiles, then keeps only the IR). A rule that is not a detection has
+/// neither.
 pub(crate) struct Matcher {
     ir: Option<Box<IrRule>>,
     compiled: OnceLock<Option<CompiledRule>>,
@@ -53,12 +54,6 @@ impl Matcher {
         Matcher { ir: None, compiled: OnceLock::from(None) }
     }
 
-    /// A rule compiled while loading.
-    pub(crate) fn compiled(ir: IrRule, compiled: CompiledRule) -> Matcher {
-        let compiled = OnceLock::from(Some(compiled));
-        Matcher { ir: Some(Box::new(ir)), compiled }
-    }
-
     /// A rule compiled when first asked for.
     pub(crate) fn deferred(ir: IrRule) -> Matcher {
         Matcher { ir: Some(Box::new(ir)), compiled: OnceLock::new() }
@@ -68,9 +63,10 @@ impl Matcher {
         self.ir.as_deref()
     }
 
-    /// The compiled rule number `index`. A deferred rule compiled when
-    /// its build was cached, by the same code (the cache key covers it),
-    /// so it compiles again; should it not, it is left out.
+    /// The compiled rule number `index`. The rule compiled when it was
+    /// loaded (or when its build was cached), by the same code (the
+    /// cache key covers it), so it compiles again; should it not, it is
+    /// left out.
     pub(crate) fn get(&self, index: usize) -> Option<&CompiledRule> {
         let compile = || {
             let ir = self.ir.as_deref()?;
