@@ -12,9 +12,8 @@
 //! the unreadable ones, the mappings, this crate's and the IR's versions,
 //! and a caller's salt (the CLI gives its executable's identity, so a
 //! rebuilt binary never trusts what another build wrote). A hit skips
-//! parsing; each rule is then compiled from its IR when the first event
-//! of its bucket arrives, so rules for events a hunt never sees are never
-//! compiled.
+//! parsing; the set is then what a cold build makes (rules kept as IR,
+//! their parts compiled when first needed).
 //!
 //! On Unix the folder and the file must belong to the user running us and
 //! be writable by no one else (see `trusted`); they are created that way.
@@ -272,8 +271,8 @@ impl Snapshot {
         read(bytes, MAX_DECODE_DEPTH).ok()
     }
 
-    /// The set this build describes; each rule compiles when its first
-    /// bucket is built.
+    /// The set this build describes (rules kept as IR, as a cold build
+    /// keeps them).
     pub(crate) fn into_rule_set(self, mappings: &Mappings) -> RuleSet {
         let router = Router::build(&self.routes, mappings);
         let buckets = router.buckets.iter().map(|_| OnceLock::new()).collect();

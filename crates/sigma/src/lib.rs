@@ -27,8 +27,7 @@
 //!   which rules they belong to and how long they matter).
 //! - [`RuleCache`] makes loading the same rules again nearly free: a
 //!   builder given one ([`RuleSetBuilder::cache`]) reads the set a
-//!   previous build of the same inputs left there, and each rule is then
-//!   compiled when the first event of its bucket arrives
+//!   previous build of the same inputs left there
 //!   ([`RuleSet::from_cache`] tells which way a set was made).
 //! - [`SigmaError`] is returned only for paths and mapping files that
 //!   cannot be read; problems in rules are diagnostics, never errors,
@@ -157,8 +156,8 @@
 //!   parallel readers (rsigma's is a single-threaded stream that holds
 //!   its own detection engine), and, since its engine spent most of a
 //!   hunt re-reading and re-lowercasing the same fields rule by rule, a
-//!   matcher of our own over its compiled rules. Its types never leave
-//!   the crate.
+//!   matcher of our own over its rules' intermediate representation. Its
+//!   types never leave the crate.
 //! - **A fact index per routing bucket.** Events are routed by `Channel`
 //!   and `EventID` to a bucket of rules (buckets with the same rules are
 //!   shared), so an event meets only its logsource's rules. Each bucket
@@ -168,12 +167,18 @@
 //!   evaluated only when a leaf of its witness set fired (the rarest
 //!   literals that must hold for it to match), over the leaves' bits,
 //!   with rsigma's own matchers for what is not a literal (regular
-//!   expressions, CIDR, comparisons). Its answers are rsigma's, rule by
+//!   expressions, CIDR, comparisons). It translates rules from their IR
+//!   (rsigma-ir's `IrRule`, all a build keeps of a rule once it has
+//!   checked that it compiles), so plain values never go through
+//!   rsigma's automata and a regular expression is compiled only when a
+//!   candidate rule first needs it (`facts/lazy.rs`; compiling whole
+//!   rules when a bucket's first event arrived was a third of a hunt over
+//!   the attack samples). Its answers are rsigma's, rule by
 //!   rule: [`RuleSet::matches_exhaustively`] is the reference the tests
 //!   (SigmaHQ over the attack samples, every specification test) and the
 //!   `sigma_load` fuzz target compare it with. Rules it does not answer
 //!   (keyword lists with negations, array scopes) go to an rsigma
-//!   `Engine` in the same bucket. A rule with more than 256 literal
+//!   `Engine` in the same bucket, compiled whole. A rule with more than 256 literal
 //!   values (SigmaHQ's vulnerable-driver and hack-tool hash lists) is
 //!   evaluated directly against each event of its bucket: folding those
 //!   lists into the bucket's automata took 267 ms for the ten
