@@ -310,19 +310,17 @@ mod tests {
             panic!("a list of values is a disjunction");
         };
         assert!(matches!(ms[..], [M::Leaf(_), M::Leaf(_), M::Opaque(..)]));
-        let texts: Vec<_> = leaves.defs.iter().map(|d| &d.1).collect();
-        assert!(
-            matches!(texts[0], Literal::Text(Op::Contains, t, true) if &**t == "mimikatz")
-        );
-        assert!(
-            matches!(texts[1], Literal::Text(Op::Contains, t, true) if &**t == "sekurlsa")
-        );
+        let text = |leaf: usize| match &leaves.defs[leaf].1 {
+            Literal::Text(Op::Contains, t, true) => Some(&**t),
+            _ => None,
+        };
+        assert_eq!(text(0), Some("mimikatz"), "the witness, lowercased");
+        assert_eq!(text(1), Some("sekurlsa"));
         let Some(M::Opaque(lazy, Some(witness))) = ms.last() else {
             panic!("witnessed")
         };
         assert_eq!(witness, &[0]);
-        assert!(
-            matches!(**lazy, Lazy::Deferred(_, ref cell) if cell.get().is_none())
-        );
+        let Lazy::Deferred(_, cell) = &**lazy else { panic!("deferred") };
+        assert!(cell.get().is_none(), "not compiled before it is used");
     }
 }

@@ -17,10 +17,11 @@
 //! only for those rules. Rules are translated from their IR, and a
 //! regular expression is compiled only when a candidate rule first needs
 //! it ([`lazy`]): a bucket does not pay for the patterns and automata of
-//! rules its events never select. Values are seen exactly as rsigma's matchers see
-//! them (text of numbers and booleans, full lowercase), and a list value
-//! sends its field's items to rsigma whole, so the answers are rsigma's:
-//! `tests/facts.rs` checks it over SigmaHQ and the attack samples.
+//! rules its events never select. Values are seen exactly as rsigma's
+//! matchers see them (text of numbers and booleans, full lowercase), and
+//! a list value sends its field's items to rsigma whole, so the answers
+//! are rsigma's: `tests/facts.rs` checks it over SigmaHQ and the attack
+//! samples.
 //!
 //! Keywords (field-less detections) are leaves matched against every
 //! text value of the event, when they are a plain list of literals: all
