@@ -187,8 +187,9 @@ struct Prepared {
     origin: Origin,
     rule: Box<SigmaRule>,
     problems: Vec<Problem>,
-    /// `None` when a problem rejects the rule before compiling.
-    compiled: Option<Result<IrRule, EvalError>>,
+    /// The IR of a rule that compiled, or why it did not; `None` when a
+    /// problem rejects the rule before compiling.
+    ir: Option<Result<IrRule, EvalError>>,
 }
 
 fn prepare(
@@ -198,8 +199,8 @@ fn prepare(
     let problems = prepare::prepare(&mut rule, mappings);
     let rejected =
         problems.iter().any(|p| matches!(p, Problem::RegexTooLarge(_)));
-    let compiled = (!rejected).then(|| compile(&rule));
-    Prepared { origin, rule, problems, compiled }
+    let ir = (!rejected).then(|| compile(&rule));
+    Prepared { origin, rule, problems, ir }
 }
 
 fn split(docs: Vec<Loaded>) -> (Docs<SigmaRule>, Docs<CorrelationRule>) {
@@ -277,7 +278,7 @@ impl Build {
     }
 
     fn detection(&mut self, prepared: Prepared) {
-        let Prepared { origin, rule, problems, compiled } = prepared;
+        let Prepared { origin, rule, problems, ir } = prepared;
         let mut dormant = false;
         for p in problems {
             match p {
@@ -300,8 +301,8 @@ impl Build {
             }
         }
         // Always compiled: only a too large regex (above) skips it.
-        let Some(compiled) = compiled else { return };
-        let ir = match compiled {
+        let Some(ir) = ir else { return };
+        let ir = match ir {
             Ok(ir) => ir,
             Err(e) => {
                 let m = e.to_string();

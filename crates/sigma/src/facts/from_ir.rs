@@ -171,10 +171,7 @@ fn leaf(
 /// expression requires.
 fn opaque(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> M {
     let literals = regex(m).and_then(|r| super::pattern::required(&r));
-    let witness = literals.map(|literals| {
-        let leaf = |l: &String| leaves.add(field, Op::Contains, l, true);
-        literals.iter().map(leaf).collect()
-    });
+    let witness = literals.map(|l| leaves.add_required(field, &l));
     M::Opaque(Box::new(Lazy::deferred(m)), witness)
 }
 

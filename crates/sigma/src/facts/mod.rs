@@ -135,6 +135,19 @@ impl Leaves {
         self.defs.len() - 1
     }
 
+    /// Case-insensitive `contains` leaves for `literals`: the witness of
+    /// a regular expression that requires one of them.
+    fn add_required(
+        &mut self,
+        field: usize,
+        literals: &[String],
+    ) -> Vec<usize> {
+        literals
+            .iter()
+            .map(|l| self.add(field, Op::Contains, l, true))
+            .collect()
+    }
+
     fn add_number(&mut self, field: usize, n: f64) -> usize {
         self.defs.push((field, Literal::Number(n)));
         self.defs.len() - 1

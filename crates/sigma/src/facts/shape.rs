@@ -168,8 +168,7 @@ fn required(
         }
         _ => return None,
     };
-    let leaf = |l: &String| leaves.add(field, Op::Contains, l, true);
-    Some(literals.iter().map(leaf).collect())
+    Some(leaves.add_required(field, &literals))
 }
 
 /// The leaves of a matcher that holds when any of them does; `None` for
