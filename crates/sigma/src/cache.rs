@@ -8,12 +8,14 @@
 //! correlation specs, and each detection rule's intermediate
 //! representation (rsigma-ir's `IrRule`, which that crate makes
 //! serialisable for its own rule cache), in one CBOR file named by the
-//! SHA-256 of the inputs: every rule file's path and bytes in load order,
-//! the unreadable ones, the mappings, this crate's and the IR's versions,
-//! and a caller's salt (the CLI gives its executable's identity, so a
-//! rebuilt binary never trusts what another build wrote). A hit skips
-//! parsing; the set is then what a cold build makes (rules kept as IR,
-//! their parts compiled when first needed).
+//! SHA-256 of the inputs: every rule file's path and stamp in load order
+//! (length, times, inode: see `loader::stamp`; a file changed in the
+//! last seconds counts by its bytes), the unreadable ones, the mappings,
+//! this crate's and the IR's versions, and a caller's salt (the CLI gives
+//! its executable's identity, so a rebuilt binary never trusts what
+//! another build wrote). A hit reads no rule file and skips parsing; the
+//! set is then what a cold build makes (rules kept as IR, their parts
+//! compiled when first needed).
 //!
 //! On Unix the folder and the file must belong to the user running us and
 //! be writable by no one else (see `trusted`); they are created that way.

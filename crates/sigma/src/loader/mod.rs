@@ -4,12 +4,14 @@
 mod classify;
 mod locate;
 mod split;
+mod stamp;
 mod yaml;
 
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use rsigma_parser::{CorrelationRule, SigmaRule};
 use yaml_serde::Value;
@@ -18,6 +20,7 @@ use crate::{Diagnostic, DiagnosticCode, MAX_RULE_FILE_SIZE, Severity};
 
 pub(crate) use classify::classify;
 pub(crate) use locate::locate;
+use stamp::{RACY, Stamp};
 
 /// A parsed rule document, waiting for [`RuleSetBuilder::build`].
 ///
@@ -67,17 +70,27 @@ impl Origin {
     }
 }
 
-/// What there is to load, in order: the bytes of rule files (or texts
-/// given by name) and the files that could not be read. Collected first
-/// and parsed in [`Sources::load`], so that a cached build can be found
-/// by the digest of everything it came from ([`crate::cache`]).
-#[derive(Default)]
+/// What there is to load, in order: rule files (known by their
+/// [`Stamp`], or by their bytes when they changed too recently to trust
+/// one), texts given by name, and the files that could not be read.
+/// Collected first and parsed in [`Sources::load`], so that a cached
+/// build can be found by the digest of everything it came from
+/// ([`crate::cache`]) without reading the files.
 pub(crate) struct Sources {
     items: Vec<Source>,
     files: usize,
+    /// See [`stamp::RACY`].
+    racy: Duration,
+}
+
+impl Default for Sources {
+    fn default() -> Sources {
+        Sources { items: Vec::new(), files: 0, racy: RACY }
+    }
 }
 
 enum Source {
+    File { path: PathBuf, stamp: Stamp },
     Bytes { path: PathBuf, bytes: Vec<u8> },
     Unreadable { path: PathBuf, message: String },
 }
@@ -88,15 +101,16 @@ impl Sources {
     /// diagnostics); only a root that cannot be read at all is an error.
     pub(crate) fn add_path(&mut self, root: &Path) -> std::io::Result<()> {
         let meta = fs::metadata(root)?;
+        let now = SystemTime::now();
         if meta.is_file() {
-            self.add_file(root);
+            self.add_file(root, now);
             return Ok(());
         }
         let walk = walkdir::WalkDir::new(root).sort_by_file_name();
         for entry in walk {
             match entry {
                 Ok(e) if e.file_type().is_file() && is_yaml(e.path()) => {
-                    self.add_file(e.path());
+                    self.add_file(e.path(), now);
                 }
                 Ok(_) => {}
                 Err(e) => {
@@ -109,11 +123,17 @@ impl Sources {
         Ok(())
     }
 
-    fn add_file(&mut self, path: &Path) {
+    /// Collects a file by its stamp, or by its bytes when it has none
+    /// that can be trusted at `now`.
+    fn add_file(&mut self, path: &Path, now: SystemTime) {
         self.files += 1;
         let path = path.to_path_buf();
-        self.items.push(match read_capped(&path) {
-            Ok(bytes) => Source::Bytes { path, bytes },
+        let stamp = fs::metadata(&path).map(|meta| {
+            Stamp::of(&meta, now, self.racy).filter(|_| meta.is_file())
+        });
+        self.items.push(match stamp {
+            Ok(Some(stamp)) => Source::File { path, stamp },
+            Ok(None) => Source::read(path),
             Err(e) => Source::Unreadable { path, message: e.to_string() },
         });
     }
@@ -122,6 +142,13 @@ impl Sources {
     pub(crate) fn add_bytes(&mut self, path: &Path, bytes: &[u8]) {
         let (path, bytes) = (path.to_path_buf(), bytes.to_vec());
         self.items.push(Source::Bytes { path, bytes });
+    }
+
+    /// Trusts the stamp of a file however recently it changed (tests of
+    /// the stamped path; files written by a test are always racy).
+    #[cfg(test)]
+    pub(crate) fn never_racy(&mut self) {
+        self.racy = Duration::ZERO;
     }
 
     /// Feeds everything collected, unambiguously, to `digest`.
@@ -141,6 +168,10 @@ impl Sources {
                 Source::Unreadable { path, message } => {
                     field(3, path.as_os_str().as_encoded_bytes());
                     field(4, message.as_bytes());
+                }
+                Source::File { path, stamp } => {
+                    field(5, path.as_os_str().as_encoded_bytes());
+                    field(6, &stamp.bytes());
                 }
             }
         }
@@ -170,6 +201,16 @@ impl Sources {
     }
 }
 
+impl Source {
+    /// A file's bytes, or why it cannot be read.
+    fn read(path: PathBuf) -> Source {
+        match read_capped(&path) {
+            Ok(bytes) => Source::Bytes { path, bytes },
+            Err(e) => Source::Unreadable { path, message: e.to_string() },
+        }
+    }
+}
+
 /// Everything parsed.
 #[derive(Default)]
 pub(crate) struct Loader {
@@ -181,6 +222,10 @@ pub(crate) struct Loader {
 impl Loader {
     fn add(&mut self, item: Source) {
         match item {
+            Source::File { path, .. } => match read_capped(&path) {
+                Ok(bytes) => self.add_bytes(&path, &bytes),
+                Err(e) => self.io_error(&path, &e.to_string()),
+            },
             Source::Bytes { path, bytes } => self.add_bytes(&path, &bytes),
             Source::Unreadable { path, message } => {
                 self.io_error(&path, &message);
@@ -478,4 +523,54 @@ pub(crate) fn read_capped(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
     file.take(cap).read_to_end(&mut bytes)?;
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn key(root: &Path, racy: bool) -> [u8; 32] {
+        let mut sources = Sources::default();
+        if !racy {
+            sources.never_racy();
+        }
+        sources.add_path(root).expect("readable");
+        let mut h = Sha256::new();
+        sources.digest(&mut h);
+        h.finalize().into()
+    }
+
+    #[test]
+    fn files_are_keyed_by_stamp_and_a_rewrite_changes_the_key() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("r.yml");
+        fs::write(&path, "title: a\n").expect("written");
+        let stamped = key(dir.path(), false);
+        assert_eq!(stamped, key(dir.path(), false), "same file, same key");
+        assert_ne!(stamped, key(dir.path(), true), "racy: keyed by bytes");
+        std::thread::sleep(Duration::from_millis(20));
+        fs::write(&path, "title: b\n").expect("rewritten, same length");
+        assert_ne!(stamped, key(dir.path(), false));
+    }
+
+    #[test]
+    fn a_stamped_file_is_read_when_loaded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let rule = "title: t\nlogsource: {product: windows}\n\
+                    detection: {s: {EventID: 1}, condition: s}\n";
+        fs::write(dir.path().join("r.yml"), rule).expect("written");
+        fs::write(dir.path().join("bad.yml"), [0xff, 0xfe]).expect("written");
+        let mut sources = Sources::default();
+        sources.never_racy();
+        sources.add_path(dir.path()).expect("readable");
+        assert!(
+            sources.items.iter().all(|i| matches!(i, Source::File { .. }))
+        );
+        let loader = sources.load(false);
+        assert_eq!((loader.files, loader.docs.len()), (2, 1));
+        let codes: Vec<_> =
+            loader.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [DiagnosticCode::NotUtf8]);
+    }
 }
