@@ -178,7 +178,7 @@ fn opaque(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> M {
 /// The regular expression rsigma compiles `m` to: a value with
 /// wildcards as its `compile_sigma_string` writes it, `|re` with its
 /// flags as its `build_regex` does.
-fn regex(m: &IrMatcher) -> Option<String> {
+pub(super) fn regex(m: &IrMatcher) -> Option<String> {
     match m {
         IrMatcher::Str { op, pattern, case_insensitive } => {
             Some(wildcards(*op, pattern, *case_insensitive))

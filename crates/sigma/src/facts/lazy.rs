@@ -12,13 +12,17 @@
 //!
 //! rsigma compiles whole rules only, so a part is compiled as the one
 //! item of a rule of its own ([`compile`]): the same function compiles it
-//! as when it sits in its rule.
+//! as when it sits in its rule, its regular expressions cut to what
+//! decides whether they match ([`trim`](super::trim)), all rsigma asks.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use rsigma_eval::{CompiledDetection, CompiledMatcher, Event, EventValue};
 use rsigma_ir::{IrDetection, IrDetectionItem, IrMatcher, IrRule};
+
+use super::from_ir::regex;
+use super::trim;
 
 /// A matcher compiled now, or from its IR when first used.
 pub(super) enum Lazy {
@@ -54,7 +58,7 @@ pub(super) fn compile(ir: &IrMatcher) -> Option<CompiledMatcher> {
     const NAME: &str = "part";
     let item = IrDetectionItem {
         field: Some(NAME.to_owned()),
-        matcher: ir.clone(),
+        matcher: for_is_match(ir),
         exists: None,
     };
     let rule = IrRule {
@@ -73,6 +77,30 @@ pub(super) fn compile(ir: &IrMatcher) -> Option<CompiledMatcher> {
             items.pop().map(|i| i.matcher)
         }
         _ => None,
+    }
+}
+
+/// `ir` with each regular expression cut by [`trim::for_is_match`].
+fn for_is_match(ir: &IrMatcher) -> IrMatcher {
+    let each = |ms: &[IrMatcher]| ms.iter().map(for_is_match).collect();
+    match ir {
+        IrMatcher::Regex { cased, .. } => {
+            let cut = regex(ir).and_then(|r| trim::for_is_match(&r));
+            match cut {
+                Some(pattern) => IrMatcher::Regex {
+                    pattern,
+                    case_insensitive: false,
+                    multiline: false,
+                    dotall: false,
+                    cased: *cased,
+                },
+                None => ir.clone(),
+            }
+        }
+        IrMatcher::AnyOf(ms) => IrMatcher::AnyOf(each(ms)),
+        IrMatcher::AllOf(ms) => IrMatcher::AllOf(each(ms)),
+        IrMatcher::Not(m) => IrMatcher::Not(Box::new(for_is_match(m))),
+        other => other.clone(),
     }
 }
 

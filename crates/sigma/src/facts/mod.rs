@@ -41,6 +41,7 @@ mod literals;
 mod pattern;
 mod plan;
 mod shape;
+mod trim;
 
 use std::borrow::Cow;
 use std::cell::RefCell;
