@@ -105,11 +105,13 @@ impl RuleCache {
             return None;
         }
         let file = fs::File::open(self.path(key)).ok()?;
-        if !file.metadata().is_ok_and(|m| trusted(&m)) {
-            return None;
-        }
-        let mut bytes = Vec::new();
-        file.take(MAX_CACHE_FILE_SIZE + 1).read_to_end(&mut bytes).ok()?;
+        let meta = file.metadata().ok().filter(trusted)?;
+        // Sized from the file's length: grown from empty, the buffer of a
+        // 7 MB file would be copied a dozen times into fresh pages.
+        let cap = MAX_CACHE_FILE_SIZE + 1;
+        let len = meta.len().min(cap);
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        file.take(cap).read_to_end(&mut bytes).ok()?;
         if bytes.len() as u64 > MAX_CACHE_FILE_SIZE {
             return None;
         }
