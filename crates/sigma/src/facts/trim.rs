@@ -147,4 +147,71 @@ mod tests {
             }
         }
     }
+
+    /// xorshift: patterns and texts at random, reproducibly.
+    struct Gen(u64);
+
+    impl Gen {
+        fn next(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 % n as u64) as usize
+        }
+
+        fn pattern(&mut self, depth: usize) -> String {
+            let atoms = ["a", "b", "k", r"\w", r"\s", ".", "[ab]", "(?i:k)"];
+            let looks = ["^", "$", r"", r"\B", "(?m:^)", "(?m:$)"];
+            let kind = if depth == 0 { self.next(3) } else { self.next(9) };
+            match kind {
+                0 | 1 => atoms[self.next(atoms.len())].to_owned(),
+                2 => looks[self.next(looks.len())].to_owned(),
+                3 | 4 => (0..2 + self.next(3))
+                    .map(|_| self.pattern(depth - 1))
+                    .collect(),
+                5 => {
+                    let (a, b) =
+                        (self.pattern(depth - 1), self.pattern(depth - 1));
+                    format!("(?:{a}|{b})")
+                }
+                6 => format!("({})", self.pattern(depth - 1)),
+                _ => {
+                    let ops = ["*", "+", "?", "{2}", "{1,3}", "{0,2}", "{2,}"];
+                    let op = ops[self.next(ops.len())];
+                    format!("(?:{}){op}", self.pattern(depth - 1))
+                }
+            }
+        }
+
+        fn text(&mut self) -> String {
+            let chars = ['a', 'b', 'k', 'K', '\u{212A}', ' ', '\n', 'x'];
+            (0..self.next(8)).map(|_| chars[self.next(chars.len())]).collect()
+        }
+    }
+
+    #[test]
+    fn random_patterns_answer_as_the_whole_once_cut() {
+        let mut g = Gen(0x2545_F491_4F6C_DD1D);
+        let (mut cut_count, mut checked, mut matched) = (0, 0, 0);
+        for _ in 0..5_000 {
+            let pattern = g.pattern(3);
+            let Ok(whole) = Regex::new(&pattern) else { continue };
+            let Some(cut) = for_is_match(&pattern) else { continue };
+            let cut = Regex::new(&cut).expect("the cut compiles");
+            cut_count += 1;
+            for _ in 0..40 {
+                let text = g.text();
+                checked += 1;
+                matched += usize::from(whole.is_match(&text));
+                assert_eq!(
+                    cut.is_match(&text),
+                    whole.is_match(&text),
+                    "{pattern} cut to {cut} on {text:?}"
+                );
+            }
+        }
+        assert!(cut_count > 1_000, "{cut_count}");
+        assert!(checked > 40_000, "{checked}");
+        assert!(matched > 5_000 && checked - matched > 5_000, "{matched}");
+    }
 }
