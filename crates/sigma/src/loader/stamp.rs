@@ -2,15 +2,16 @@
 //! [`Stamp`], the way git's index and build tools tell a changed file.
 //!
 //! Reading SigmaHQ's 3,000 files only to hash them for the rule cache's
-//! key cost a third of a warm start (five system calls a file, against
+//! key cost a quarter of a warm start (five system calls a file, against
 //! one `stat`). A stamp holds the file's length, modification time and,
-//! on Unix, its device, inode and status-change time: writing the file,
-//! replacing it by a rename, or touching it back to an old modification
-//! time all change the last two, which no user can set. One case stays:
-//! a file written twice within one tick of a coarse file-system clock
-//! keeps its stamp. So a file changed less than [`RACY`] ago is *racy*
-//! (git's word) and keyed by its bytes instead; by the time a stamp is
-//! trusted, any later write gives a different one.
+//! on Unix, its device, inode and status-change time. Writing the file
+//! or touching it back to an old modification time sets the
+//! status-change time to now (no user can set it otherwise); replacing
+//! it by a rename brings another inode too. One case stays: a file
+//! written twice within one tick of a coarse file-system clock keeps its
+//! stamp. So a file changed less than [`RACY`] ago is *racy* (git's
+//! word) and keyed by its bytes instead; by the time a stamp is trusted,
+//! any later write gives a different one.
 
 use std::fs::Metadata;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
