@@ -202,7 +202,7 @@ impl Sources {
 }
 
 impl Source {
-    /// A file's bytes, or why it cannot be read.
+    /// A file's bytes, or why it cannot be read (never a `File`).
     fn read(path: PathBuf) -> Source {
         match read_capped(&path) {
             Ok(bytes) => Source::Bytes { path, bytes },
@@ -222,10 +222,7 @@ pub(crate) struct Loader {
 impl Loader {
     fn add(&mut self, item: Source) {
         match item {
-            Source::File { path, .. } => match read_capped(&path) {
-                Ok(bytes) => self.add_bytes(&path, &bytes),
-                Err(e) => self.io_error(&path, &e.to_string()),
-            },
+            Source::File { path, .. } => self.add(Source::read(path)),
             Source::Bytes { path, bytes } => self.add_bytes(&path, &bytes),
             Source::Unreadable { path, message } => {
                 self.io_error(&path, &message);
