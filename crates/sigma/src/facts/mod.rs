@@ -42,6 +42,8 @@ mod pattern;
 mod plan;
 mod shape;
 mod trim;
+#[cfg(test)]
+mod xorshift;
 
 use std::borrow::Cow;
 use std::cell::RefCell;

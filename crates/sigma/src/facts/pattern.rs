@@ -103,6 +103,7 @@ fn piece(h: &Hir) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::xorshift::XorShift;
 
     fn req(p: &str) -> Option<Vec<String>> {
         required(p)
@@ -162,14 +163,11 @@ mod tests {
 
     /// A pattern and a text it matches, built together at random (case
     /// variants include U+212A and U+017F).
-    struct Gen(u64);
+    struct Gen(XorShift);
 
     impl Gen {
         fn next(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
+            self.0.next(n)
         }
 
         fn pick(&mut self, chars: &[char]) -> char {
@@ -233,7 +231,7 @@ mod tests {
 
     #[test]
     fn random_patterns_keep_their_promise() {
-        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let mut g = Gen(XorShift(0x9E37_79B9_7F4A_7C15));
         let (mut checked, mut promised) = (0, 0);
         for _ in 0..20_000 {
             let (pattern, sample) = g.expr(3);

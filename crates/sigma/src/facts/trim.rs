@@ -69,6 +69,7 @@ fn cut(h: &Hir) -> Hir {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::facts::xorshift::XorShift;
     use regex::Regex;
 
     #[test]
@@ -149,14 +150,11 @@ mod tests {
     }
 
     /// xorshift: patterns and texts at random, reproducibly.
-    struct Gen(u64);
+    struct Gen(XorShift);
 
     impl Gen {
         fn next(&mut self, n: usize) -> usize {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 % n as u64) as usize
+            self.0.next(n)
         }
 
         fn pattern(&mut self, depth: usize) -> String {
@@ -191,7 +189,7 @@ mod tests {
 
     #[test]
     fn random_patterns_answer_as_the_whole_once_cut() {
-        let mut g = Gen(0x2545_F491_4F6C_DD1D);
+        let mut g = Gen(XorShift(0x2545_F491_4F6C_DD1D));
         let (mut cut_count, mut checked, mut matched) = (0, 0, 0);
         for _ in 0..5_000 {
             let pattern = g.pattern(3);
