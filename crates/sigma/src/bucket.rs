@@ -8,10 +8,10 @@
 //! SigmaHQ rules list thousands of hashes or names (vulnerable drivers,
 //! hack-tool imphashes): measured on SigmaHQ, indexing the 10 driver-load
 //! rules alone took 267 ms, over a tenth of a whole hunt over 74,550
-//! events, for rules that see a few events. Such a rule already carries
-//! its own automaton (compiled once, at load), so it is cheaper to run it
-//! against each event of its bucket than to fold its literals into the
-//! bucket's automata.
+//! events, for rules that see a few events. Such a rule is compiled whole
+//! when its bucket is built (rsigma gives each long list its own
+//! automaton) and run against each event of its bucket: cheaper than
+//! folding its literals into the bucket's automata.
 
 use rsigma_eval::{CompiledRule, Engine, EvaluationResult, Event};
 use rsigma_ir::{IrDetection, IrMatcher, IrRule};
