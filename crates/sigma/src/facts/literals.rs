@@ -1,10 +1,27 @@
 //! The literals of one field: one Aho-Corasick automaton, each match's
 //! anchoring checked at its offsets, and for few literals a SIMD gate.
 //!
+//! The automaton is daachorse's double array, not the `aho-corasick`
+//! crate's contiguous NFA: both answer the same overlapping search, but
+//! a double-array state takes 12 bytes, and a hunt scans each event's
+//! values through many automata (one per field of each bucket it is
+//! routed to), most of them out of the CPU's caches by then. It holds
+//! each literal's first [`HEAD`] bytes only; a longer literal is checked
+//! whole where its head matches. SigmaHQ's long literals (hashes,
+//! registry keys, script fragments) share few heads, so the automata
+//! come out smaller, build faster and stay in cache longer. Measured on
+//! SigmaHQ's literals and the attack samples' values (`Image`,
+//! `CommandLine`, `TargetObject`, `Hashes`): building took 1.2, 5.9, 0.8
+//! and 10 ms instead of 1.8, 11.7, 1.5 and 24 with `aho-corasick`, and
+//! scanning `Image` and `CommandLine` with the caches flushed between
+//! values took about 55 and 65 ns a byte instead of 92 and 105. The SIMD
+//! gate stays `aho-corasick`'s Teddy.
+//!
 //! Keyword literals (matched against every text value of an event) are
 //! scanned over all of an event's values at once ([`Joined`]).
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind, packed};
+use aho_corasick::packed;
+use daachorse::{DoubleArrayAhoCorasick, DoubleArrayAhoCorasickBuilder};
 
 use super::{Seen, Uses};
 
@@ -12,47 +29,87 @@ use super::{Seen, Uses};
 /// limit).
 const GATE_MAX: usize = 64;
 
+/// The bytes of a literal its automaton holds (its head).
+const HEAD: usize = 16;
+
 /// Literals anywhere in the haystack, each with the leaves it satisfies
 /// and how (its anchoring is checked at each match).
 pub(super) struct Needles {
     /// `None` if the automaton could not be built (too large): the
     /// literals are then tried one by one.
-    automaton: Option<AhoCorasick>,
+    automaton: Option<Heads>,
     /// For few literals, a SIMD search for the leftmost of them: where
     /// none is, the automaton is not run; where one is, it starts there.
     gate: Option<packed::Searcher>,
+    /// The literals, sorted (so literals with one head are adjacent).
     patterns: Vec<Box<str>>,
-    /// Per pattern, its leaves.
+    /// Per literal, its leaves.
     leaves: Vec<Uses>,
     /// Whether joined values can be scanned (see [`Needles::joinable`]).
     joinable: bool,
 }
 
+/// An automaton of the literals' heads.
+struct Heads {
+    automaton: DoubleArrayAhoCorasick<u32>,
+    /// Per head (the automaton's value), the literals it begins: the
+    /// positions `from..to` in [`Needles::patterns`].
+    literals: Vec<(u32, u32)>,
+}
+
+/// The bytes of `pattern` its automaton holds.
+fn head(pattern: &str) -> &[u8] {
+    &pattern.as_bytes()[..pattern.len().min(HEAD)]
+}
+
+impl Heads {
+    /// `None` past daachorse's 2^24 patterns.
+    fn build(patterns: &[Box<str>]) -> Option<Heads> {
+        let mut heads: Vec<&[u8]> = Vec::new();
+        let mut literals: Vec<(u32, u32)> = Vec::new();
+        for (i, pattern) in patterns.iter().enumerate() {
+            let i = u32::try_from(i).ok()?;
+            match heads.last() {
+                Some(&last) if last == head(pattern) => {
+                    literals.last_mut()?.1 = i + 1;
+                }
+                _ => {
+                    heads.push(head(pattern));
+                    literals.push((i, i + 1));
+                }
+            }
+        }
+        // Prefiltering slowed these searches down (most bytes of a value
+        // can begin some literal).
+        let builder =
+            DoubleArrayAhoCorasickBuilder::new().use_prefilter(false);
+        let automaton = builder.build(heads).ok()?;
+        Some(Heads { automaton, literals })
+    }
+}
+
 impl Needles {
-    pub(super) fn build(literals: Vec<(Box<str>, Uses)>) -> Option<Needles> {
+    /// The needles of `literals` (distinct and not empty); `None` if
+    /// there are none.
+    pub(super) fn build(
+        mut literals: Vec<(Box<str>, Uses)>,
+    ) -> Option<Needles> {
         if literals.is_empty() {
             return None;
         }
+        literals.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         let (patterns, leaves): (Vec<_>, Vec<_>) =
             literals.into_iter().unzip();
-        let bytes = || patterns.iter().map(|p| p.as_bytes());
         let gate = (patterns.len() <= GATE_MAX)
             .then(|| {
                 packed::Config::new()
                     .match_kind(packed::MatchKind::LeftmostFirst)
                     .builder()
-                    .extend(bytes())
+                    .extend(patterns.iter().map(|p| p.as_bytes()))
                     .build()
             })
             .flatten();
-        let mut builder = AhoCorasick::builder();
-        builder.match_kind(MatchKind::Standard);
-        if gate.is_some() {
-            // The gate skips to the first match: a DFA would not pay for
-            // its build.
-            builder.kind(Some(AhoCorasickKind::ContiguousNFA));
-        }
-        let automaton = builder.build(bytes()).ok();
+        let automaton = Heads::build(&patterns);
         let joinable = automaton.is_some()
             && !patterns.iter().any(|p| p.contains(Joined::SEP));
         Some(Needles { automaton, gate, patterns, leaves, joinable })
@@ -66,15 +123,36 @@ impl Needles {
         leaf_rule: &[usize],
     ) {
         let len = haystack.len();
-        let Some(automaton) = &self.automaton else {
+        if self.automaton.is_none() {
             return self.scan_one_by_one(haystack, seen, leaf_rule);
-        };
-        let Some(from) = self.first(haystack.as_bytes()) else { return };
-        let input = Input::new(haystack).span(from..len);
-        for m in automaton.find_overlapping_iter(input) {
-            for &(op, leaf) in &self.leaves[m.pattern().as_usize()] {
-                if op.holds(m.start(), m.end(), len) {
+        }
+        self.each_match(haystack.as_bytes(), |start, end, uses| {
+            for &(op, leaf) in uses {
+                if op.holds(start, end, len) {
                     seen.fire(leaf, leaf_rule);
+                }
+            }
+        });
+    }
+
+    /// Calls `found` with the start, end and leaves of each literal in
+    /// `haystack`, overlaps included.
+    fn each_match(
+        &self,
+        haystack: &[u8],
+        mut found: impl FnMut(usize, usize, &Uses),
+    ) {
+        let Some(heads) = &self.automaton else { return };
+        let Some(from) = self.first(haystack) else { return };
+        for m in heads.automaton.find_overlapping_iter(&haystack[from..]) {
+            let start = from + m.start();
+            let (first, last) = heads.literals[m.value() as usize];
+            for literal in first as usize..last as usize {
+                let pattern = self.patterns[literal].as_bytes();
+                if pattern.len() <= HEAD
+                    || haystack[start..].starts_with(pattern)
+                {
+                    found(start, start + pattern.len(), &self.leaves[literal]);
                 }
             }
         }
@@ -95,19 +173,15 @@ impl Needles {
         seen: &mut Seen,
         leaf_rule: &[usize],
     ) {
-        let Some(automaton) = &self.automaton else { return };
-        let text = joined.text.as_bytes();
-        let Some(from) = self.first(text) else { return };
-        let input = Input::new(text).span(from..text.len());
-        for m in automaton.find_overlapping_iter(input) {
-            let (start, end) = joined.bounds(m.start());
-            let (from, to) = (m.start() - start, m.end() - start);
-            for &(op, leaf) in &self.leaves[m.pattern().as_usize()] {
+        self.each_match(joined.text.as_bytes(), |at, to, uses| {
+            let (start, end) = joined.bounds(at);
+            let (from, to) = (at - start, to - start);
+            for &(op, leaf) in uses {
                 if op.holds(from, to, end - start) {
                     seen.fire(leaf, leaf_rule);
                 }
             }
-        }
+        });
     }
 
     /// Where the first match can start: the leftmost match the gate

@@ -117,3 +117,51 @@ fn recycled_vectors_keep_their_buffer() {
     assert!(w.is_empty());
     assert_eq!((w.as_ptr() as usize, w.capacity() >= 32), (before, true));
 }
+
+/// Literals longer than the automaton's heads, many sharing one, over
+/// two letters (so heads match where the literal does not): the
+/// automaton, its joined scan and the literals tried one by one agree.
+#[test]
+fn long_literals_are_checked_whole() {
+    use super::xorshift::XorShift;
+    let mut random = XorShift(0x5eed_1e55);
+    let text = |random: &mut XorShift, len: usize| -> String {
+        (0..len).map(|_| if random.next(5) == 0 { 'b' } else { 'a' }).collect()
+    };
+    let ops = [Op::Contains, Op::StartsWith, Op::EndsWith, Op::Exact];
+    for round in 0..200 {
+        let mut literals: HashMap<Box<str>, Uses> = HashMap::new();
+        for leaf in 0..12 {
+            let len = 1 + random.next(40);
+            let literal = text(&mut random, len).into_boxed_str();
+            let op = ops[random.next(ops.len())];
+            literals.entry(literal).or_default().push((op, leaf));
+        }
+        let built = || Needles::build(literals.clone().into_iter().collect());
+        let needles = built().expect("built");
+        let one_by_one = built().expect("built").without_automaton();
+        let leaf_rule = [NOT_A_WITNESS; 12];
+        let fired = |n: &Needles, texts: &[String]| {
+            let mut seen = Seen::default();
+            seen.reset(12, 1);
+            texts.iter().for_each(|t| n.scan(t, &mut seen, &leaf_rule));
+            seen.leaves.ones().collect::<Vec<_>>()
+        };
+        let texts: Vec<String> = (0..3)
+            .map(|_| {
+                let len = random.next(60);
+                text(&mut random, len)
+            })
+            .collect();
+        let expected = fired(&one_by_one, &texts);
+        assert_eq!(fired(&needles, &texts), expected, "round {round}");
+        let mut joined = Joined::default();
+        joined
+            .fill(texts.iter().map(String::as_str), |t, out| out.push_str(t));
+        let mut seen = Seen::default();
+        seen.reset(12, 1);
+        needles.scan_joined(&joined, &mut seen, &leaf_rule);
+        let ones = seen.leaves.ones().collect::<Vec<_>>();
+        assert_eq!(ones, expected, "joined, round {round}");
+    }
+}
