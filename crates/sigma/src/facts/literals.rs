@@ -70,13 +70,13 @@ impl Heads {
         let mut heads: Vec<&[u8]> = Vec::new();
         let mut literals: Vec<(u32, u32)> = Vec::new();
         for (i, pattern) in patterns.iter().enumerate() {
-            let i = u32::try_from(i).ok()?;
+            let (i, head) = (u32::try_from(i).ok()?, head(pattern));
             match heads.last() {
-                Some(&last) if last == head(pattern) => {
+                Some(&last) if last == head => {
                     literals.last_mut()?.1 = i + 1;
                 }
                 _ => {
-                    heads.push(head(pattern));
+                    heads.push(head);
                     literals.push((i, i + 1));
                 }
             }

@@ -390,17 +390,12 @@ fn index_fields(
         }
     }
     for (index, (cis, css)) in fields.iter_mut().zip(per) {
-        index.ci = Needles::build(sorted(cis));
-        index.cs = Needles::build(sorted(css));
+        // `Needles::build` sorts them: the order of the map is lost.
+        index.ci = Needles::build(cis.into_iter().collect());
+        index.cs = Needles::build(css.into_iter().collect());
     }
     let keywords = fields.pop().unwrap_or_default();
     (fields, keywords)
-}
-
-fn sorted<V>(map: HashMap<Box<str>, V>) -> Vec<(Box<str>, V)> {
-    let mut v: Vec<_> = map.into_iter().collect();
-    v.sort_by(|a, b| a.0.cmp(&b.0));
-    v
 }
 
 /// The text rsigma's string matchers see for a scalar value

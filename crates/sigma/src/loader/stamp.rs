@@ -42,7 +42,7 @@ impl Stamp {
         racy: Duration,
     ) -> Option<Stamp> {
         let stamp = Stamp::read(meta)?;
-        let settled = nanos(now.checked_sub(racy)?)?;
+        let settled = nanos(now.checked_sub(racy)?);
         (stamp.modified < settled && stamp.changed < settled).then_some(stamp)
     }
 
@@ -62,7 +62,7 @@ impl Stamp {
 
     #[cfg(not(unix))]
     fn read(meta: &Metadata) -> Option<Stamp> {
-        let modified = nanos(meta.modified().ok()?)?;
+        let modified = nanos(meta.modified().ok()?);
         Some(Stamp {
             len: meta.len(),
             modified,
@@ -85,10 +85,10 @@ impl Stamp {
 }
 
 /// Nanoseconds from the epoch (negative before it).
-fn nanos(t: SystemTime) -> Option<i128> {
+fn nanos(t: SystemTime) -> i128 {
     match t.duration_since(UNIX_EPOCH) {
-        Ok(d) => Some(d.as_nanos() as i128),
-        Err(e) => Some(-(e.duration().as_nanos() as i128)),
+        Ok(d) => d.as_nanos() as i128,
+        Err(e) => -(e.duration().as_nanos() as i128),
     }
 }
 
