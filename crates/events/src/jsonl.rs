@@ -3,10 +3,13 @@
 //! The reader thread cuts a file into batches (about 1 MiB); workers parse
 //! the lines of a batch. Memory stays at a few batches per worker whatever
 //! the file size; a line longer than the cap is skipped and counted.
+//! Workers hand spent batch buffers back ([`Spares`]): a long read cycles
+//! through a few buffers whose pages are already mapped, instead of asking
+//! the allocator (and the kernel) for a fresh mebibyte per batch.
 
 use std::io::{self, BufRead, ErrorKind};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::stats::{Counters, Tally};
 use crate::{Event, EventSource, Position, json};
@@ -17,6 +20,38 @@ pub const MAX_LINE_LEN: usize = 16 << 20;
 const BATCH_BYTES: usize = 1 << 20;
 /// …or this many lines.
 const BATCH_LINES: usize = 4096;
+/// Room for the line that takes a batch past [`BATCH_BYTES`].
+const BATCH_SLACK: usize = 64 << 10;
+/// Spare buffers kept at most…
+const MAX_SPARES: usize = 16;
+/// …and the largest kept (one that held a long line is dropped).
+const MAX_SPARE_CAPACITY: usize = 4 * BATCH_BYTES;
+
+/// Batch buffers handed back for reuse.
+#[derive(Debug, Default)]
+pub(crate) struct Spares(Mutex<Vec<Vec<u8>>>);
+
+impl Spares {
+    /// An empty buffer: a spare one, or a new one of a batch's size.
+    fn take(&self) -> Vec<u8> {
+        let spare =
+            self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        spare.unwrap_or_else(|| Vec::with_capacity(BATCH_BYTES + BATCH_SLACK))
+    }
+
+    /// Keeps a spent batch's buffer for a later batch.
+    pub(crate) fn give(&self, batch: Batch) {
+        let mut data = batch.data;
+        if data.capacity() > MAX_SPARE_CAPACITY {
+            return;
+        }
+        data.clear();
+        let mut spares = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if spares.len() < MAX_SPARES {
+            spares.push(data);
+        }
+    }
+}
 
 /// Lines `first_line`… of a file, each ending in `\n`; a line that was too
 /// long is left empty so that numbering stays right.
@@ -43,8 +78,10 @@ impl<R: BufRead> Lines<R> {
     pub(crate) fn next_batch(
         &mut self,
         counters: &Counters,
+        spares: &Spares,
     ) -> Option<io::Result<Batch>> {
-        let mut batch = Batch { first_line: self.next_line, data: Vec::new() };
+        let data = spares.take();
+        let mut batch = Batch { first_line: self.next_line, data };
         for _ in 0..BATCH_LINES {
             match read_line(&mut self.reader, &mut batch.data, self.max_line) {
                 Ok(Line::End) => break,
@@ -57,7 +94,11 @@ impl<R: BufRead> Lines<R> {
                 break;
             }
         }
-        (self.next_line > batch.first_line).then_some(Ok(batch))
+        if self.next_line == batch.first_line {
+            spares.give(batch);
+            return None;
+        }
+        Some(Ok(batch))
     }
 }
 
@@ -161,7 +202,7 @@ mod tests {
         let counters = Counters::default();
         let mut lines = Lines::new(text, max);
         let mut out = Vec::new();
-        while let Some(b) = lines.next_batch(&counters) {
+        while let Some(b) = lines.next_batch(&counters, &Spares::default()) {
             out.push(b.unwrap());
         }
         (out, counters.finish().bad_lines)
@@ -182,6 +223,30 @@ mod tests {
         let (b, bad) = batches(&text, 16);
         assert_eq!((b.len(), bad), (2, 0));
         assert_eq!(b[1].first_line, BATCH_LINES as u64 + 1);
+    }
+
+    #[test]
+    fn spent_buffers_come_back_empty() {
+        let (counters, spares) = (Counters::default(), Spares::default());
+        let first = Lines::new(&b"{\"a\":1}\n"[..], 64)
+            .next_batch(&counters, &spares)
+            .unwrap()
+            .unwrap();
+        let buffer = first.data.as_ptr();
+        spares.give(first);
+        let mut lines = Lines::new(&b"{}\n"[..], 64);
+        let second = lines.next_batch(&counters, &spares).unwrap().unwrap();
+        assert_eq!(second.data.as_ptr(), buffer, "the spare was not reused");
+        assert_eq!(second.data, b"{}\n");
+        assert_eq!(second.first_line, 1);
+    }
+
+    #[test]
+    fn buffers_that_held_long_lines_are_not_kept() {
+        let spares = Spares::default();
+        let data = Vec::with_capacity(MAX_SPARE_CAPACITY + 1);
+        spares.give(Batch { first_line: 1, data });
+        assert!(spares.take().capacity() <= BATCH_BYTES + BATCH_SLACK);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use ::evtx::{EvtxChunkData, ParserSettings};
 use rayon::iter::{ParallelBridge, ParallelIterator};
 
-use crate::jsonl::{Batch, Lines};
+use crate::jsonl::{Batch, Lines, Spares};
 use crate::paths::{self, Input, Kind};
 use crate::stats::Counters;
 use crate::{Event, EventsError, ReadStats, evtx, jsonl};
@@ -112,7 +112,7 @@ impl Reader {
     ) -> Result<ReadStats, EventsError> {
         let counters = Counters::default();
         let inputs = paths::expand(paths, &counters)?;
-        let ctx = Ctx { reader: self, counters: &counters };
+        let ctx = Ctx::new(self, &counters);
         Units::new(inputs, &ctx).for_each(|unit| ctx.process(unit, &mut f));
         Ok(counters.finish())
     }
@@ -143,7 +143,7 @@ impl Reader {
             threads: self.threads,
             source,
         })?;
-        let ctx = Ctx { reader: self, counters: &counters };
+        let ctx = Ctx::new(self, &counters);
         pool.install(|| {
             let units = Units::new(inputs, &ctx).par_bridge();
             units.for_each_init(init, |state, unit| {
@@ -173,6 +173,13 @@ const HEAD_LEN: u64 = 256;
 struct Ctx<'a> {
     reader: &'a Reader,
     counters: &'a Counters,
+    spares: Spares,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(reader: &'a Reader, counters: &'a Counters) -> Ctx<'a> {
+        Ctx { reader, counters, spares: Spares::default() }
+    }
 }
 
 /// One piece of work: an EVTX chunk or a batch of JSON lines.
@@ -189,7 +196,8 @@ impl Ctx<'_> {
                 evtx::read_chunk(*data, settings, &path, counters, emit)
             }
             Unit::Lines(path, batch) => {
-                jsonl::read_batch(&batch, &path, counters, emit)
+                jsonl::read_batch(&batch, &path, counters, emit);
+                self.spares.give(batch);
             }
         }
     }
@@ -245,7 +253,7 @@ enum Open {
 impl Open {
     /// The next unit; `None` at the end of the file (or on a read error,
     /// which is recorded).
-    fn next(&mut self, counters: &Counters) -> Option<Unit> {
+    fn next(&mut self, ctx: &Ctx<'_>) -> Option<Unit> {
         match self {
             Open::Evtx(path, chunks) => loop {
                 match chunks.next_chunk()? {
@@ -255,17 +263,26 @@ impl Open {
                             Box::new(data),
                         ));
                     }
-                    Err(_) => counters.bad_chunk(),
+                    Err(_) => ctx.counters.bad_chunk(),
                 }
             },
-            Open::Lines(path, lines) => match lines.next_batch(counters)? {
-                Ok(batch) => Some(Unit::Lines(Arc::clone(path), batch)),
-                Err(e) => {
-                    let error = EventsError::io(path.to_path_buf(), e);
-                    counters.failed(path.to_path_buf(), &error);
-                    None
-                }
-            },
+            Open::Lines(path, lines) => lines_unit(path, lines, ctx),
+        }
+    }
+}
+
+/// The next batch of a JSON lines file as a unit.
+fn lines_unit(
+    path: &Arc<Path>,
+    lines: &mut Lines<BufReader<File>>,
+    ctx: &Ctx<'_>,
+) -> Option<Unit> {
+    match lines.next_batch(ctx.counters, &ctx.spares)? {
+        Ok(batch) => Some(Unit::Lines(Arc::clone(path), batch)),
+        Err(e) => {
+            let error = EventsError::io(path.to_path_buf(), e);
+            ctx.counters.failed(path.to_path_buf(), &error);
+            None
         }
     }
 }
@@ -290,7 +307,7 @@ impl Iterator for Units<'_> {
     fn next(&mut self) -> Option<Unit> {
         loop {
             if let Some(open) = &mut self.current {
-                if let Some(unit) = open.next(self.ctx.counters) {
+                if let Some(unit) = open.next(self.ctx) {
                     return Some(unit);
                 }
                 self.current = None;
