@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::Input;
+use crate::inputs::ReadBuffer;
 use crate::tree::Walk;
 
 /// The extraction budgets of one input.
@@ -161,15 +162,19 @@ impl Engine {
     }
 
     /// Scans one input held in memory.
-    pub fn scan_bytes(&self, name: &str, data: Vec<u8>) -> ScanReport {
-        self.scan_with(&mut self.scanner(), name, data)
+    pub fn scan_bytes(
+        &self,
+        name: &str,
+        data: impl AsRef<[u8]>,
+    ) -> ScanReport {
+        self.scan_with(&mut self.scanner(), name, data.as_ref())
     }
 
     fn scan_with(
         &self,
         scanner: &mut Option<ObjectScanner<'_>>,
         name: &str,
-        data: Vec<u8>,
+        data: &[u8],
     ) -> ScanReport {
         Walk::new(self, scanner.as_mut()).run(name, data)
     }
@@ -187,10 +192,10 @@ impl Engine {
         let mut reports: Vec<ScanReport> = inputs
             .into_par_iter()
             .map_init(
-                || self.scanner(),
-                |scanner, input| {
+                || (self.scanner(), ReadBuffer::default()),
+                |(scanner, buffer), input| {
                     let name = input.display.clone();
-                    let report = match input.read() {
+                    let report = match buffer.read(&input) {
                         Ok(data) => self.scan_with(scanner, &name, data),
                         Err(e) => error_report(&name, &e),
                     };

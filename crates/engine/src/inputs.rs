@@ -82,12 +82,64 @@ impl Input {
     }
 }
 
+/// The largest read buffer a scanning thread keeps for its next input.
+const MAX_KEPT_READ_BUFFER: usize = 64 << 20;
+
+/// A scanning thread's buffer for reading inputs, kept from one input to
+/// the next.
+///
+/// Reading each file into a new `Vec` (`std::fs::read`) asks the
+/// allocator for fresh memory per file, and a file above the allocator's
+/// mapping threshold gets zeroed pages straight from the kernel, handed
+/// back when the file is done. A buffer kept and reused costs the copy
+/// alone: `scan --parse-only` over the mail corpus (1,400 files, 51 MB,
+/// one core) went from 0.21 to 0.20 s (the full scan, dominated by
+/// hashing, YARA and IOC patterns, did not move measurably). One that
+/// grew past [`MAX_KEPT_READ_BUFFER`] for a big input is let go
+/// afterwards.
+#[derive(Debug, Default)]
+pub(crate) struct ReadBuffer(Vec<u8>);
+
+impl ReadBuffer {
+    /// The bytes of `input`, valid until the next read.
+    pub(crate) fn read(&mut self, input: &Input) -> Result<&[u8], InputError> {
+        if self.0.capacity() > MAX_KEPT_READ_BUFFER {
+            self.0 = Vec::new();
+        }
+        self.0.clear();
+        match &input.source {
+            Source::File(path) => read_file(path, &mut self.0),
+            Source::Stdin => read_stdin_into(&mut self.0),
+            Source::Memory(data) => {
+                self.0.extend_from_slice(data);
+                Ok(())
+            }
+        }?;
+        Ok(&self.0)
+    }
+}
+
+/// Appends the bytes of the file at `path` to `buf`.
+fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), InputError> {
+    let error = |source| InputError::Read { path: path.to_path_buf(), source };
+    let mut file = std::fs::File::open(path).map_err(error)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    buf.reserve(usize::try_from(size).unwrap_or(0));
+    file.read_to_end(buf).map_err(error)?;
+    Ok(())
+}
+
 fn read_stdin() -> Result<Vec<u8>, InputError> {
     let mut data = Vec::new();
-    std::io::stdin().lock().read_to_end(&mut data).map_err(|source| {
+    read_stdin_into(&mut data)?;
+    Ok(data)
+}
+
+fn read_stdin_into(data: &mut Vec<u8>) -> Result<(), InputError> {
+    std::io::stdin().lock().read_to_end(data).map_err(|source| {
         InputError::Read { path: PathBuf::from("-"), source }
     })?;
-    Ok(data)
+    Ok(())
 }
 
 /// Expands command-line paths: files as they are, folders walked
@@ -124,4 +176,39 @@ fn push_path(path: &Path, inputs: &mut Vec<Input>) -> Result<(), InputError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_buffer_holds_only_the_last_input() {
+        let dir = tempfile::tempdir().unwrap();
+        let (long, short) =
+            (dir.path().join("long"), dir.path().join("short"));
+        std::fs::write(&long, b"a longer first input").unwrap();
+        std::fs::write(&short, b"short").unwrap();
+        let mut buffer = ReadBuffer::default();
+        assert_eq!(
+            buffer.read(&Input::file(long)).unwrap(),
+            b"a longer first input"
+        );
+        assert_eq!(buffer.read(&Input::file(short)).unwrap(), b"short");
+        let memory = Input::memory("m", b"in memory".to_vec());
+        assert_eq!(buffer.read(&memory).unwrap(), b"in memory");
+        let missing = Input::file(dir.path().join("missing"));
+        assert!(matches!(buffer.read(&missing), Err(InputError::Read { .. })));
+    }
+
+    #[test]
+    fn a_buffer_grown_for_a_big_input_is_let_go() {
+        let mut buffer =
+            ReadBuffer(Vec::with_capacity(MAX_KEPT_READ_BUFFER + 1));
+        assert_eq!(
+            buffer.read(&Input::memory("m", b"x".to_vec())).unwrap(),
+            b"x"
+        );
+        assert!(buffer.0.capacity() <= MAX_KEPT_READ_BUFFER);
+    }
 }

@@ -10,7 +10,7 @@
 //! ```
 //! use counterspy_engine::{EngineBuilder, Limits};
 //! let engine = EngineBuilder::new().limits(Limits::default()).build();
-//! let report = engine.scan_bytes("note.txt", b"see hxxps://evil[.]com/x".to_vec());
+//! let report = engine.scan_bytes("note.txt", b"see hxxps://evil[.]com/x");
 //! assert_eq!(report.objects.len(), 1);
 //! let values: Vec<_> =
 //!     report.observables.iter().map(|o| o.value.as_str()).collect();

@@ -1,5 +1,6 @@
 //! Walking one input's extraction tree.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use counterspy_ioc::ObservableSet;
@@ -14,10 +15,13 @@ use crate::bundle::{Member, judge};
 use crate::{Analysis, Engine, dispatch, hashing};
 
 /// An object waiting to be visited.
-struct Node {
+struct Node<'d> {
     parent: Option<usize>,
     depth: u32,
     path: String,
+    /// The object's bytes: the input's, borrowed, or an extracted child's
+    /// (moved out of `child`, whose `data` is left empty).
+    data: Cow<'d, [u8]>,
     child: Child,
     context: Context,
 }
@@ -32,16 +36,16 @@ struct Context {
 }
 
 /// The state of one input's walk.
-pub(crate) struct Walk<'e, 's, 'r> {
+pub(crate) struct Walk<'e, 's, 'r, 'd> {
     engine: &'e Engine,
     scanner: Option<&'s mut ObjectScanner<'r>>,
     objects: Vec<Artefact>,
     observables: ObservableSet,
     bytes_left: u64,
-    queue: VecDeque<Node>,
+    queue: VecDeque<Node<'d>>,
 }
 
-impl<'e, 's, 'r> Walk<'e, 's, 'r> {
+impl<'e, 's, 'r, 'd> Walk<'e, 's, 'r, 'd> {
     pub(crate) fn new(
         engine: &'e Engine,
         scanner: Option<&'s mut ObjectScanner<'r>>,
@@ -57,12 +61,14 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
     }
 
     /// Visits the input and everything extracted from it, breadth first.
-    pub(crate) fn run(mut self, name: &str, data: Vec<u8>) -> ScanReport {
-        let root = Child::new(ChildRole::Decoded, data).named(base_name(name));
+    pub(crate) fn run(mut self, name: &str, data: &'d [u8]) -> ScanReport {
+        let root =
+            Child::new(ChildRole::Decoded, Vec::new()).named(base_name(name));
         self.queue.push_back(Node {
             parent: None,
             depth: 0,
             path: name.to_string(),
+            data: Cow::Borrowed(data),
             child: root,
             context: Context::default(),
         });
@@ -107,9 +113,9 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         }
     }
 
-    fn visit(&mut self, node: Node) {
+    fn visit(&mut self, node: Node<'d>) {
         let id = self.objects.len();
-        let data = &node.child.data;
+        let data = &*node.data;
         let name = node.child.name.as_deref();
         let kind = counterspy_sniff::sniff(data, name);
         let mut art = artefact(id, &node, kind);
@@ -157,7 +163,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
     fn parse_only(
         &mut self,
         id: usize,
-        node: Node,
+        node: Node<'d>,
         kind: FileKind,
         mut art: Artefact,
     ) {
@@ -177,7 +183,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
 
     fn extract(
         &mut self,
-        node: &Node,
+        node: &Node<'_>,
         kind: FileKind,
         findings: &mut Vec<Finding>,
     ) -> Extraction {
@@ -192,7 +198,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         }
         let timeout = Some(self.engine.limits.object_timeout());
         let mut budget = Budget::new(self.bytes_left, timeout);
-        let result = dispatch::parse(kind, &node.child.data, &mut budget);
+        let result = dispatch::parse(kind, &node.data, &mut budget);
         self.bytes_left = budget.bytes_left();
         if budget.expired() {
             let msg = format!("time budget spent parsing {kind}");
@@ -232,13 +238,13 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
     /// text a parser extracted from a document.
     fn judge_text(
         &mut self,
-        node: &Node,
+        node: &Node<'_>,
         kind: FileKind,
         extraction: &Extraction,
         context: Context,
         findings: &mut Vec<Finding>,
     ) {
-        let data = &node.child.data;
+        let data = &*node.data;
         let text = match &extraction.mail {
             _ if kind.is_text() => String::from_utf8_lossy(data),
             Some(mail) => mail.subject.as_str().into(),
@@ -256,7 +262,12 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
         }
     }
 
-    fn run_yara(&mut self, node: &Node, kind: FileKind, art: &mut Artefact) {
+    fn run_yara(
+        &mut self,
+        node: &Node<'_>,
+        kind: FileKind,
+        art: &mut Artefact,
+    ) {
         let Some(scanner) = self.scanner.as_deref_mut() else { return };
         let name = node.child.name.as_deref().unwrap_or_default();
         let ext = counterspy_sniff::extension(name).unwrap_or_default();
@@ -267,7 +278,7 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
             extension: &ext,
             filetype: &filetype,
         };
-        match scanner.scan(&node.child.data, &ctx) {
+        match scanner.scan(&node.data, &ctx) {
             Ok(found) => art.findings.extend(found),
             Err(e) => {
                 let msg = format!("yara: {e}");
@@ -279,16 +290,18 @@ impl<'e, 's, 'r> Walk<'e, 's, 'r> {
     fn enqueue(
         &mut self,
         id: usize,
-        node: &Node,
+        node: &Node<'_>,
         context: Context,
         children: Vec<Child>,
     ) {
-        for (index, child) in children.into_iter().enumerate() {
+        for (index, mut child) in children.into_iter().enumerate() {
             let path = child_path(&node.path, &child, index);
+            let data = Cow::Owned(std::mem::take(&mut child.data));
             self.queue.push_back(Node {
                 parent: Some(id),
                 depth: node.depth.saturating_add(1),
                 path,
+                data,
                 child,
                 context,
             });
@@ -320,8 +333,8 @@ fn judge_bundles(objects: &mut [Artefact]) {
     }
 }
 
-fn artefact(id: usize, node: &Node, kind: FileKind) -> Artefact {
-    let data = &node.child.data;
+fn artefact(id: usize, node: &Node<'_>, kind: FileKind) -> Artefact {
+    let data = &node.data;
     Artefact {
         id,
         parent: node.parent,

@@ -290,7 +290,7 @@ fn hashes_and_observables() {
     let text = "C2 at hxxps://update-kbzenit[.]com/a?b=1 and 203.0.113[.]7; \
                 mail ops[@]update-kbzenit.com; \
                 sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-    let r = engine().scan_bytes("ioc.txt", text.as_bytes().to_vec());
+    let r = engine().scan_bytes("ioc.txt", text.as_bytes());
     let o = &r.objects[0];
     let hashes = o.hashes.as_ref().unwrap();
     assert_eq!(hashes.md5.len(), 32);
@@ -342,7 +342,7 @@ fn hostile_input_never_panics() {
         .build();
     let e = engine_with_rules();
     for cut in (0..eml.len()).step_by(7) {
-        let r = e.scan_bytes("cut.eml", eml[..cut].to_vec());
+        let r = e.scan_bytes("cut.eml", &eml[..cut]);
         assert!(r.error.is_none());
     }
     let r = e.scan_bytes("empty", Vec::new());
