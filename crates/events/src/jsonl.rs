@@ -250,6 +250,17 @@ mod tests {
     }
 
     #[test]
+    fn lines_span_reads() {
+        let text = b"{\"a\":1}\n{\"bb\":22}\r\n\n{}";
+        let reader = io::BufReader::with_capacity(3, &text[..]);
+        let (counters, spares) = (Counters::default(), Spares::default());
+        let mut lines = Lines::new(reader, 64);
+        let batch = lines.next_batch(&counters, &spares).unwrap().unwrap();
+        assert_eq!(batch.data, b"{\"a\":1}\n{\"bb\":22}\r\n\n{}\n");
+        assert!(lines.next_batch(&counters, &spares).is_none());
+    }
+
+    #[test]
     fn empty_input_has_no_batch() {
         assert!(batches(b"", 8).0.is_empty());
     }

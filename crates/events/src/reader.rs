@@ -169,6 +169,10 @@ pub fn count_events(paths: &[PathBuf]) -> Result<ReadStats, EventsError> {
 /// Bytes read to tell the format of a file.
 const HEAD_LEN: u64 = 256;
 
+/// The read buffer of a JSON lines file: a read system call per 128 KiB
+/// rather than per 8 KiB (`BufReader`'s default).
+const READ_BUFFER: usize = 128 << 10;
+
 /// What the workers share during one read.
 struct Ctx<'a> {
     reader: &'a Reader,
@@ -232,7 +236,7 @@ impl Ctx<'_> {
                 Open::Evtx(path, chunks)
             }
             Kind::Lines => {
-                let file = BufReader::new(file);
+                let file = BufReader::with_capacity(READ_BUFFER, file);
                 Open::Lines(path, Lines::new(file, reader.max_line_len))
             }
             Kind::Skip => return Ok(None),
