@@ -101,30 +101,36 @@ const MAX_KEPT_READ_BUFFER: usize = 64 << 20;
 pub(crate) struct ReadBuffer(Vec<u8>);
 
 impl ReadBuffer {
-    /// The bytes of `input`, valid until the next read.
-    pub(crate) fn read(&mut self, input: &Input) -> Result<&[u8], InputError> {
+    /// The bytes of `input` (read into the buffer, or the input's own
+    /// when in memory), valid until the next read.
+    pub(crate) fn read<'a>(
+        &'a mut self,
+        input: &'a Input,
+    ) -> Result<&'a [u8], InputError> {
         if self.0.capacity() > MAX_KEPT_READ_BUFFER {
             self.0 = Vec::new();
         }
         self.0.clear();
         match &input.source {
-            Source::File(path) => read_file(path, &mut self.0),
-            Source::Stdin => read_stdin_into(&mut self.0),
-            Source::Memory(data) => {
-                self.0.extend_from_slice(data);
-                Ok(())
-            }
-        }?;
+            Source::File(path) => read_file(path, &mut self.0)?,
+            Source::Stdin => read_stdin_into(&mut self.0)?,
+            Source::Memory(data) => return Ok(data),
+        }
         Ok(&self.0)
     }
 }
 
-/// Appends the bytes of the file at `path` to `buf`.
+/// Appends the bytes of the file at `path` to `buf`; like `fs::read`,
+/// room for the size the file system reports is asked for first, and
+/// not getting it is an error, not an abort.
 fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), InputError> {
     let error = |source| InputError::Read { path: path.to_path_buf(), source };
     let mut file = std::fs::File::open(path).map_err(error)?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    buf.reserve(usize::try_from(size).unwrap_or(0));
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    buf.try_reserve(size).map_err(|e| {
+        error(std::io::Error::new(std::io::ErrorKind::OutOfMemory, e))
+    })?;
     file.read_to_end(buf).map_err(error)?;
     Ok(())
 }
@@ -203,12 +209,12 @@ mod tests {
 
     #[test]
     fn a_buffer_grown_for_a_big_input_is_let_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let small = dir.path().join("small");
+        std::fs::write(&small, b"x").unwrap();
         let mut buffer =
             ReadBuffer(Vec::with_capacity(MAX_KEPT_READ_BUFFER + 1));
-        assert_eq!(
-            buffer.read(&Input::memory("m", b"x".to_vec())).unwrap(),
-            b"x"
-        );
+        assert_eq!(buffer.read(&Input::file(small)).unwrap(), b"x");
         assert!(buffer.0.capacity() <= MAX_KEPT_READ_BUFFER);
     }
 }
