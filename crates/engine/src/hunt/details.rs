@@ -1,6 +1,8 @@
 //! The telling fields of an event, for the timeline's details column.
 
-use counterspy_model::{Event, FieldValue};
+use std::sync::LazyLock;
+
+use counterspy_model::{Event, FieldKey, FieldValue};
 
 /// Fields worth showing, most telling first (process, file, registry,
 /// network, logon, service, script); the first [`MAX_DETAILS`] present
@@ -55,6 +57,10 @@ const TELLING: &[&str] = &[
     "ObjectClass",
 ];
 
+/// [`TELLING`] as keys, hashed once rather than per detection.
+static TELLING_KEYS: LazyLock<Vec<FieldKey>> =
+    LazyLock::new(|| TELLING.iter().map(|n| FieldKey::new(n)).collect());
+
 /// Most fields in a detection's details, by default.
 pub(crate) const MAX_DETAILS: usize = 6;
 
@@ -91,7 +97,8 @@ pub(crate) fn of(event: &Event, max: usize) -> Vec<(String, String)> {
         let text = v.to_text();
         (!text.is_empty()).then(|| (name.to_string(), short(&text)))
     };
-    let telling = TELLING.iter().filter_map(|n| Some((*n, event.get(n)?)));
+    let keys = TELLING_KEYS.iter();
+    let telling = keys.filter_map(|k| Some((k.name(), event.get_key(k)?)));
     let mut out: Vec<(String, String)> =
         telling.filter_map(shown).take(max).collect();
     if out.is_empty() {
@@ -102,6 +109,10 @@ pub(crate) fn of(event: &Event, max: usize) -> Vec<(String, String)> {
 }
 
 fn short(text: &str) -> String {
+    let breaks = |b: u8| matches!(b, b'\r' | b'\n' | b'\t');
+    if text.len() <= MAX_VALUE_CHARS && !text.bytes().any(breaks) {
+        return text.to_string();
+    }
     let mut s: String = text.chars().take(MAX_VALUE_CHARS).collect();
     if s.len() < text.len() {
         s.push('…');
