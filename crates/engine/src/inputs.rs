@@ -73,11 +73,23 @@ impl Input {
 
     /// Reads the bytes.
     pub fn read(self) -> Result<Vec<u8>, InputError> {
-        match self.source {
-            Source::File(path) => std::fs::read(&path)
-                .map_err(|source| InputError::Read { path, source }),
-            Source::Stdin => read_stdin(),
-            Source::Memory(data) => Ok(data),
+        if let Source::Memory(data) = self.source {
+            return Ok(data);
+        }
+        let mut data = Vec::new();
+        self.append_to(&mut data)?;
+        Ok(data)
+    }
+
+    /// Appends the bytes to `buf`.
+    fn append_to(&self, buf: &mut Vec<u8>) -> Result<(), InputError> {
+        match &self.source {
+            Source::File(path) => read_file(path, buf),
+            Source::Stdin => read_stdin(buf),
+            Source::Memory(data) => {
+                buf.extend_from_slice(data);
+                Ok(())
+            }
         }
     }
 }
@@ -110,12 +122,11 @@ impl ReadBuffer {
         if self.0.capacity() > MAX_KEPT_READ_BUFFER {
             self.0 = Vec::new();
         }
-        self.0.clear();
-        match &input.source {
-            Source::File(path) => read_file(path, &mut self.0)?,
-            Source::Stdin => read_stdin_into(&mut self.0)?,
-            Source::Memory(data) => return Ok(data),
+        if let Source::Memory(data) = &input.source {
+            return Ok(data);
         }
+        self.0.clear();
+        input.append_to(&mut self.0)?;
         Ok(&self.0)
     }
 }
@@ -135,13 +146,8 @@ fn read_file(path: &Path, buf: &mut Vec<u8>) -> Result<(), InputError> {
     Ok(())
 }
 
-fn read_stdin() -> Result<Vec<u8>, InputError> {
-    let mut data = Vec::new();
-    read_stdin_into(&mut data)?;
-    Ok(data)
-}
-
-fn read_stdin_into(data: &mut Vec<u8>) -> Result<(), InputError> {
+/// Appends standard input to `data`.
+fn read_stdin(data: &mut Vec<u8>) -> Result<(), InputError> {
     std::io::stdin().lock().read_to_end(data).map_err(|source| {
         InputError::Read { path: PathBuf::from("-"), source }
     })?;
