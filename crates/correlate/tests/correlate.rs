@@ -37,7 +37,7 @@ struct D(Detection);
 impl D {
     fn new(title: &str, level: Severity, host: &str, time: &str) -> D {
         D(Detection {
-            rule: DetectionRule {
+            rule: std::sync::Arc::new(DetectionRule {
                 id: title.into(),
                 title: title.into(),
                 level,
@@ -45,7 +45,7 @@ impl D {
                 techniques: Vec::new(),
                 tags: Vec::new(),
                 path: String::new(),
-            },
+            }),
             timestamp: Timestamp::parse(time),
             last: None,
             computer: Some(format!("{host}.corp.local")),
@@ -65,12 +65,13 @@ impl D {
     }
 
     fn tech(mut self, id: &str) -> D {
-        self.0.rule.techniques.push(Technique::parse(id).unwrap());
+        let rule = std::sync::Arc::make_mut(&mut self.0.rule);
+        rule.techniques.push(Technique::parse(id).unwrap());
         self
     }
 
     fn tag(mut self, tag: &str) -> D {
-        self.0.rule.tags.push(tag.into());
+        std::sync::Arc::make_mut(&mut self.0.rule).tags.push(tag.into());
         self
     }
 

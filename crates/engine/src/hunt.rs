@@ -2,7 +2,7 @@
 //! Sigma rules (detection, then correlation), into [`Detection`]s.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use counterspy_events::{EventsError, ReadStats, Reader, ReaderBuilder};
 use counterspy_model::{
@@ -15,6 +15,7 @@ use counterspy_sigma::{
 mod carry;
 mod correlate;
 mod details;
+mod order;
 mod pending;
 mod samples;
 
@@ -119,8 +120,25 @@ pub struct Hunt {
 /// What the workers collect.
 #[derive(Default)]
 struct Found {
-    detections: Vec<Detection>,
+    /// The detections, in the chunks the workers handed in: a chunk is
+    /// appended, never copied into one growing vector (which would copy
+    /// every detection again at each doubling).
+    detections: Vec<Vec<Detection>>,
     pending: Vec<Pending>,
+}
+
+/// Turns the workers' hits into detections and correlation input.
+struct Keeper<'r> {
+    rules: &'r RuleSet,
+    /// Asked which rules correlations need; finds nothing itself.
+    wanted: Correlator<'r>,
+    /// Per rule, its detections' shared [`DetectionRule`], made at its
+    /// first hit.
+    made: Vec<OnceLock<Arc<DetectionRule>>>,
+    found: Mutex<Found>,
+    min_level: Severity,
+    every_rule: bool,
+    max_details: usize,
 }
 
 impl Hunter {
@@ -193,10 +211,16 @@ impl Hunter {
         let Some(rules) = &self.rules else {
             return Ok((self.read_only(paths, progress, observe)?, carry));
         };
-        let found = Mutex::new(Found::default());
+        let keeper = Keeper {
+            rules,
+            wanted: Correlator::new(rules),
+            made: rules.rules().iter().map(|_| OnceLock::new()).collect(),
+            found: Mutex::new(Found::default()),
+            min_level: self.min_level,
+            every_rule: self.every_rule,
+            max_details: self.max_details,
+        };
         let clock = Clock::new();
-        // Only asked which rules correlations need; finds nothing itself.
-        let wanted = Correlator::new(rules);
         let stats = self.reader.par_for_each_init(
             paths,
             || (Vec::new(), 0u64, i64::MIN),
@@ -205,13 +229,13 @@ impl Hunter {
                 clock.see(&event, newest);
                 rules.matches(&event, hits);
                 if !hits.is_empty() {
-                    self.keep(rules, &wanted, &event, hits, &found);
+                    keeper.keep(&event, hits);
                 }
                 tick(seen, progress);
             },
         )?;
-        let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut detections = found.detections;
+        let found = keeper.found.into_inner();
+        let found = found.unwrap_or_else(|e| e.into_inner());
         let (correlations, carry) = correlate::correlate(
             rules,
             self.min_level,
@@ -219,14 +243,8 @@ impl Hunter {
             clock.newest(),
             carry,
         );
-        detections.extend(correlations);
-        detections.sort_by(|a, b| {
-            (a.timestamp, &a.rule.title, &a.source).cmp(&(
-                b.timestamp,
-                &b.rule.title,
-                &b.source,
-            ))
-        });
+        let mut detections = gather(found.detections, correlations);
+        order::by_time(&mut detections);
         Ok((Hunt { detections, stats }, carry))
     }
 
@@ -248,41 +266,63 @@ impl Hunter {
         )?;
         Ok(Hunt { detections: Vec::new(), stats })
     }
+}
 
+impl Keeper<'_> {
     /// Turns one event's hits into detections and pending correlation
     /// input; empties `hits`.
-    fn keep(
-        &self,
-        rules: &RuleSet,
-        wanted: &Correlator<'_>,
-        event: &Event,
-        hits: &mut Vec<Hit>,
-        found: &Mutex<Found>,
-    ) {
+    fn keep(&self, event: &Event, hits: &mut Vec<Hit>) {
         let event_ref = EventRef::of(event);
-        let mut details = None;
-        let mut detections = Vec::new();
+        let mut detections = Vec::with_capacity(hits.len());
         let mut pending = Vec::new();
         for hit in hits.drain(..) {
-            let Some(info) = rules.rules().get(hit.rule) else { continue };
+            let Some(info) = self.rules.rules().get(hit.rule) else {
+                continue;
+            };
             let reported = info.reported || self.every_rule;
             if reported && level(info) >= self.min_level {
-                let details = details.get_or_insert_with(|| {
-                    details::of(event, self.max_details)
-                });
-                let details = details.clone();
-                detections.push(detection(info, &event_ref, details));
+                let rule = self.rule(hit.rule, info);
+                detections.push(detection(rule, &event_ref, Vec::new()));
             }
-            if wanted.wants(hit.rule) {
+            if self.wanted.wants(hit.rule) {
                 let time =
                     event_ref.timestamp.unwrap_or(Timestamp::from_micros(0));
                 pending.push(Pending { hit, time, event: event_ref.clone() });
             }
         }
-        let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
-        found.detections.append(&mut detections);
+        if let Some((last, others)) = detections.split_last_mut() {
+            let details = details::of(event, self.max_details);
+            others.iter_mut().for_each(|d| d.details.clone_from(&details));
+            last.details = details;
+        }
+        let mut found = self.found.lock().unwrap_or_else(|e| e.into_inner());
+        if !detections.is_empty() {
+            found.detections.push(detections);
+        }
         found.pending.append(&mut pending);
     }
+
+    /// The shared [`DetectionRule`] of rule number `index`.
+    fn rule(&self, index: usize, info: &RuleInfo) -> Arc<DetectionRule> {
+        let made = self
+            .made
+            .get(index)
+            .map(|cell| cell.get_or_init(|| Arc::new(rule(info))).clone());
+        made.unwrap_or_else(|| Arc::new(rule(info)))
+    }
+}
+
+/// The workers' chunks of detections and the correlations, in one
+/// vector allocated once.
+fn gather(
+    chunks: Vec<Vec<Detection>>,
+    more: Vec<Detection>,
+) -> Vec<Detection> {
+    let total = chunks.iter().map(Vec::len).sum::<usize>() + more.len();
+    let mut all = Vec::with_capacity(total);
+    chunks.into_iter().for_each(|mut chunk| all.append(&mut chunk));
+    all.extend(more);
+    all
 }
 
 fn tick(seen: &mut u64, progress: &(dyn Fn(u64) + Sync)) {
@@ -325,12 +365,12 @@ fn rule(info: &RuleInfo) -> DetectionRule {
 }
 
 fn detection(
-    info: &RuleInfo,
+    rule: Arc<DetectionRule>,
     event: &EventRef,
     details: Vec<(String, String)>,
 ) -> Detection {
     Detection {
-        rule: rule(info),
+        rule,
         timestamp: event.timestamp,
         last: None,
         computer: event.computer.clone(),
@@ -351,7 +391,7 @@ fn correlation(
     hit: &CorrelationHit,
     first: &EventRef,
 ) -> Detection {
-    let mut d = detection(info, first, Vec::new());
+    let mut d = detection(Arc::new(rule(info)), first, Vec::new());
     d.timestamp = Some(hit.first);
     d.last = Some(hit.last);
     d.count = Some(hit.count);

@@ -1,5 +1,7 @@
 //! Detections: Sigma rules that fired on events.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::{Severity, Technique, Timestamp};
@@ -45,8 +47,9 @@ pub struct DetectionRule {
 /// time and `last` the last one's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Detection {
-    /// The rule.
-    pub rule: DetectionRule,
+    /// The rule, shared by its detections (a hunt makes one per rule, not
+    /// one per hit).
+    pub rule: Arc<DetectionRule>,
     /// When the (first) event was written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Timestamp>,
@@ -104,7 +107,7 @@ mod tests {
     #[test]
     fn details_line_and_json() {
         let d = Detection {
-            rule: DetectionRule {
+            rule: Arc::new(DetectionRule {
                 id: "r1".into(),
                 title: "Ladon scan".into(),
                 level: Severity::High,
@@ -112,7 +115,7 @@ mod tests {
                 techniques: vec![Technique::parse("T1046").unwrap()],
                 tags: vec!["attack.t1046".into()],
                 path: String::new(),
-            },
+            }),
             timestamp: Timestamp::parse("2022-06-01T10:00:00Z"),
             last: None,
             computer: Some("ws01".into()),

@@ -28,7 +28,7 @@
 //! stay in the folder.
 
 use std::fs;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::SystemTime;
@@ -50,6 +50,9 @@ pub const MAX_CACHE_FILE_SIZE: u64 = 256 << 20;
 
 /// How many cached builds a cache folder keeps (the newest).
 pub const KEEP_CACHED: usize = 8;
+
+/// Bytes read from a cache file at a time.
+const READ_BUFFER: usize = 64 << 10;
 
 /// Nesting allowed while decoding a cache file (rule conditions nest).
 const MAX_DECODE_DEPTH: usize = 256;
@@ -106,16 +109,18 @@ impl RuleCache {
         }
         let file = fs::File::open(self.path(key)).ok()?;
         let meta = file.metadata().ok().filter(trusted)?;
-        // Sized from the file's length: grown from empty, the buffer of a
-        // 7 MB file would be copied a dozen times into fresh pages.
-        let cap = MAX_CACHE_FILE_SIZE + 1;
-        let len = meta.len().min(cap);
-        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
-        file.take(cap).read_to_end(&mut bytes).ok()?;
-        if bytes.len() as u64 > MAX_CACHE_FILE_SIZE {
+        if meta.len() > MAX_CACHE_FILE_SIZE {
             return None;
         }
-        Snapshot::decode(&bytes).filter(|s| s.key == key.0 && s.is_sound())
+        // Decoded as it is read, through a small buffer: the whole file
+        // in memory first would be megabytes of fresh pages, written once
+        // and read once. A file that grew since is cut at the limit (and
+        // then fails to decode).
+        let reader = BufReader::with_capacity(
+            READ_BUFFER,
+            file.take(MAX_CACHE_FILE_SIZE),
+        );
+        Snapshot::decode(reader).filter(|s| s.key == key.0 && s.is_sound())
     }
 
     /// Stores `snapshot` under `key` (unless it could never be read back:
@@ -269,10 +274,10 @@ impl Snapshot {
         Some(bytes)
     }
 
-    /// Decodes a cache file's bytes (`None` for anything but a snapshot).
-    pub(crate) fn decode(bytes: &[u8]) -> Option<Snapshot> {
+    /// Decodes a cache file (`None` for anything but a snapshot).
+    pub(crate) fn decode(reader: impl Read) -> Option<Snapshot> {
         let read = ciborium::de::from_reader_with_recursion_limit;
-        read(bytes, MAX_DECODE_DEPTH).ok()
+        read(reader, MAX_DECODE_DEPTH).ok()
     }
 
     /// The set this build describes (rules kept as IR, as a cold build
@@ -348,7 +353,7 @@ mod tests {
     fn a_consistent_snapshot_is_sound_and_round_trips() {
         let s = snapshot();
         assert!(s.is_sound());
-        let back = Snapshot::decode(&s.encode().expect("encodes"));
+        let back = Snapshot::decode(&s.encode().expect("encodes")[..]);
         let back = back.expect("decodes");
         assert_eq!((back.key, back.rules), (s.key, s.rules));
     }
@@ -380,8 +385,8 @@ mod tests {
 
     #[test]
     fn garbage_does_not_decode() {
-        assert!(Snapshot::decode(b"").is_none());
-        assert!(Snapshot::decode(&[0x81; 10_000]).is_none());
-        assert!(Snapshot::decode(&[0xbf; 10_000]).is_none());
+        assert!(Snapshot::decode(&b""[..]).is_none());
+        assert!(Snapshot::decode(&[0x81; 10_000][..]).is_none());
+        assert!(Snapshot::decode(&[0xbf; 10_000][..]).is_none());
     }
 }

@@ -35,7 +35,7 @@ fn detection(
     time: &str,
 ) -> Detection {
     Detection {
-        rule: DetectionRule {
+        rule: std::sync::Arc::new(DetectionRule {
             id: format!("rule-{}", title.len()),
             title: title.to_string(),
             level,
@@ -43,7 +43,7 @@ fn detection(
             techniques: techs.iter().map(|t| tech(t)).collect(),
             tags: Vec::new(),
             path: String::new(),
-        },
+        }),
         timestamp: t(time),
         last: None,
         computer: Some(format!("{host}.corp.local")),

@@ -6,7 +6,7 @@ use super::*;
 
 fn detection(title: &str, level: Severity, time: &str) -> Detection {
     Detection {
-        rule: DetectionRule {
+        rule: std::sync::Arc::new(DetectionRule {
             id: format!("id-{title}"),
             title: title.into(),
             level,
@@ -14,7 +14,7 @@ fn detection(title: &str, level: Severity, time: &str) -> Detection {
             techniques: vec![Technique::parse("T1059.001").unwrap()],
             tags: vec!["attack.t1059.001".into()],
             path: String::new(),
-        },
+        }),
         timestamp: Timestamp::parse(time),
         last: None,
         computer: Some("WS01.corp.local".into()),

@@ -132,7 +132,7 @@ fn generated_activity(
     let severity = SEVERITIES[i % SEVERITIES.len()];
     let title = format!("Generated detection {i} {}", "x".repeat(i % 300));
     let detection = Detection {
-        rule: DetectionRule {
+        rule: std::sync::Arc::new(DetectionRule {
             id: format!("rule-{}", i % 50),
             title: title.clone(),
             level: severity,
@@ -140,7 +140,7 @@ fn generated_activity(
             techniques: vec![technique.clone()],
             tags: Vec::new(),
             path: String::new(),
-        },
+        }),
         timestamp: time,
         last: None,
         computer: Some(format!("host{host}")),
