@@ -37,7 +37,7 @@ pub use case::Case;
 pub use detection::{Detection, DetectionRule, RuleKind};
 pub use event::{
     Event, EventBuilder, EventSource, FieldKey, FieldRank, FieldValue,
-    MAX_FIELDS, ParseTimestampError, Position, Timestamp,
+    MAX_FIELDS, NameHash, ParseTimestampError, Position, Timestamp,
 };
 pub use extraction::{Child, ChildRole, Extraction};
 pub use finding::{Evidence, Finding, FindingKind, RuleRef, Severity};

@@ -23,11 +23,30 @@ impl FieldKey {
         &self.name
     }
 
+    /// The hash of the name as given.
+    pub fn hash(&self) -> NameHash {
+        NameHash(self.hash)
+    }
+
     pub(crate) fn primary(&self) -> (&str, u32) {
         (&self.name, self.hash)
     }
 
     pub(crate) fn alias(&self) -> Option<(&str, u32)> {
         self.alias.as_ref().map(|(a, h)| (&**a, *h))
+    }
+}
+
+/// The hash of a field name that events keep for each field and
+/// [`FieldKey`]s for their names ([`Event::hashed_fields`]). Equal names
+/// have equal hashes; unequal names rarely do, so a match must still be
+/// checked by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NameHash(pub(crate) u32);
+
+impl NameHash {
+    /// The hash of `name`.
+    pub fn of(name: &str) -> NameHash {
+        NameHash(hash(name))
     }
 }

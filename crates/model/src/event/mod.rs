@@ -13,7 +13,7 @@ mod time;
 mod value;
 
 pub use fields::{EventBuilder, FieldRank, MAX_FIELDS};
-pub use key::FieldKey;
+pub use key::{FieldKey, NameHash};
 pub use time::{ParseTimestampError, Timestamp};
 pub use value::FieldValue;
 
@@ -123,6 +123,16 @@ impl Event {
     /// (field-less) search.
     pub fn fields(&self) -> impl Iterator<Item = (&str, &FieldValue)> {
         self.slots.iter().map(|s| (s.name(&self.names), &s.value))
+    }
+
+    /// Every field as [`fields`](Event::fields) gives it, with the hash
+    /// of its name: a caller that indexes names by [`NameHash`] finds
+    /// them without hashing each event's names again.
+    pub fn hashed_fields(
+        &self,
+    ) -> impl Iterator<Item = (NameHash, &str, &FieldValue)> {
+        let names = &*self.names;
+        self.slots.iter().map(|s| (NameHash(s.hash), s.name(names), &s.value))
     }
 
     /// The number of fields.

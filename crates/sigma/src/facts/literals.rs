@@ -247,6 +247,17 @@ impl Joined {
         }
     }
 
+    /// The joined text and where each value starts.
+    #[cfg(test)]
+    pub(super) fn parts(&self) -> (&str, &[usize]) {
+        (&self.text, &self.starts)
+    }
+
+    /// Lowercases the ASCII letters of every value.
+    pub(super) fn make_ascii_lowercase(&mut self) {
+        self.text.make_ascii_lowercase();
+    }
+
     /// The start and end of the value holding offset `at`.
     fn bounds(&self, at: usize) -> (usize, usize) {
         let i = self.starts.partition_point(|&s| s <= at).saturating_sub(1);

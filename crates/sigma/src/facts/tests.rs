@@ -79,6 +79,17 @@ fn literals_one_by_one_are_the_automaton() {
 }
 
 #[test]
+fn joined_values_lowercase_as_each_value_does() {
+    let texts = ["AbC", "ÄÖÜ Straße KELVIN \u{212A}", "İSTANBUL", "ΣΑΣ", "x"];
+    let (mut each, mut at_once) = (Joined::default(), Joined::default());
+    each.fill(texts.iter().copied(), super::lowercase_into);
+    at_once.fill(texts.iter().copied(), super::push_lowercased_if_unicode);
+    at_once.make_ascii_lowercase();
+    assert_eq!(at_once.parts(), each.parts());
+    assert!(each.parts().0.contains("σας"), "a final sigma by its context");
+}
+
+#[test]
 fn joined_values_keep_their_bounds() {
     let keywords = vec![
         (Box::from("ab"), vec![(Op::Exact, 0), (Op::EndsWith, 1)]),
