@@ -23,11 +23,6 @@ impl FieldKey {
         &self.name
     }
 
-    /// The hash of the name as given.
-    pub fn hash(&self) -> NameHash {
-        NameHash(self.hash)
-    }
-
     pub(crate) fn primary(&self) -> (&str, u32) {
         (&self.name, self.hash)
     }
@@ -37,8 +32,8 @@ impl FieldKey {
     }
 }
 
-/// The hash of a field name that events keep for each field and
-/// [`FieldKey`]s for their names ([`Event::hashed_fields`]). Equal names
+/// The hash of a field name that events keep for each field
+/// ([`Event::hashed_fields`]) and [`FieldKey`]s for their names. Equal names
 /// have equal hashes; unequal names rarely do, so a match must still be
 /// checked by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -422,22 +422,19 @@ fn lowercase(text: &str, out: &mut String) {
 
 /// `text` lowercased as [`lowercase`] does, appended to `out`.
 fn lowercase_into(text: &str, out: &mut String) {
-    if text.is_ascii() {
-        let from = out.len();
-        out.push_str(text);
-        out[from..].make_ascii_lowercase();
-    } else {
-        // Not char by char: a final sigma lowercases by its context.
-        out.push_str(&text.to_lowercase());
-    }
+    let from = out.len();
+    push_lowercased_if_unicode(text, out);
+    // Nothing left to do for a lowercased non-ASCII text.
+    out[from..].make_ascii_lowercase();
 }
 
-/// `text` appended to `out`, lowercased as [`lowercase_into`] does if it
-/// is not ASCII, as it is otherwise (the caller lowercases ASCII).
+/// `text` appended to `out`: as it is if it is ASCII (the caller
+/// lowercases its letters, see [`lowercase_into`]), else lowercased.
 fn push_lowercased_if_unicode(text: &str, out: &mut String) {
     if text.is_ascii() {
         out.push_str(text);
     } else {
+        // Not char by char: a final sigma lowercases by its context.
         out.push_str(&text.to_lowercase());
     }
 }
