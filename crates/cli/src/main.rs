@@ -11,6 +11,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// The allocator: mimalloc keeps the memory a run frees for its next
+/// allocations, where glibc's malloc hands large blocks back to the
+/// kernel and gets them again as fresh pages to zero (on this project's
+/// 2-core test machine about a tenth of a hunt's time went to zeroing
+/// pages). Measured fastest of 4–7 interleaved runs, same output: on one
+/// core, `hunt` of the EVTX attack samples with SigmaHQ 0.34 → 0.27 s,
+/// of ten copies as JSON lines 0.83 → 0.71 s, `scan` of the mail corpus
+/// 0.98 → 0.91 s; on two, the ten copies 0.47 → 0.41 s. The price is
+/// peak memory, about twice glibc's: hunting one, ten and twenty copies
+/// on two threads takes 164, 145 and 162 MB (glibc: 65, 71 and 84 MB),
+/// bounded by the batches in flight, not by the input.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// counterspy: triage mail, documents and logs of a targeted campaign.
 #[derive(Parser)]
 #[command(name = "counterspy", version, about, long_about = None)]
