@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::{Captures, Regex};
 
 /// Every defanged form, each alternative in its own group.
@@ -20,6 +21,25 @@ static DEFANG: LazyLock<Regex> = LazyLock::new(|| {
         r"(?i)(?P<scheme>{scheme}|{bracketed})|(?P<dot>{dot})|(?P<at>{at})|(?P<colon>\[:\])"
     );
     Regex::new(&pattern).expect("the defang pattern is valid")
+});
+
+/// What every match of [`DEFANG`] holds, ASCII letters in any case: its
+/// scheme forms hold `hxxp`, `hxtp` or `fxp`, or a bracketed `://`; its
+/// dot, at and colon forms are bracketed (none of these letters has a
+/// non-ASCII case variant, so `(?i)` adds none). Looking for them is a
+/// SIMD literal search, where [`DEFANG`] (its alternatives may start with
+/// any whitespace) steps its automaton over every byte: text holding none
+/// of them, nearly all of it, skips that pass.
+static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let markers = [
+        "hxxp", "hxtp", "fxp", "[:]", "[://]", "[:/]", "[.]", "(.)", "{.}",
+        "[dot]", "(dot)", "{dot}", "[@]", "(@)", "{@}", "[at]", "(at)",
+        "{at}",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(markers)
+        .expect("the defang markers are valid")
 });
 
 /// Text with defanging undone and the rewritten spans remembered.
@@ -35,6 +55,9 @@ impl<'a> Refanged<'a> {
     pub(crate) fn new(text: &'a str) -> Refanged<'a> {
         let mut out = String::new();
         let mut marks = Vec::new();
+        if !MARKERS.is_match(text) {
+            return Refanged { text: Cow::Borrowed(text), marks };
+        }
         let mut last = 0;
         for caps in DEFANG.captures_iter(text) {
             let Some(whole) = caps.get(0) else { continue };
@@ -116,6 +139,41 @@ mod tests {
         assert_eq!(refang("a [dot] b[DOT]c"), "a.b.c");
         assert_eq!(refang("x[@]a.ru y [at] b.ru"), "x@a.ru y@b.ru");
         assert_eq!(refang("1.2.3.4[:]80"), "1.2.3.4:80");
+    }
+
+    fn xorshift(mut x: u64) -> u64 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^ (x << 17)
+    }
+
+    /// Every text the defang pattern matches holds a marker: random
+    /// texts from the pattern's own pieces, Unicode case variants of
+    /// nearby letters included.
+    #[test]
+    fn every_defanged_text_holds_a_marker() {
+        let pieces = [
+            "h", "H", "x", "X", "t", "p", "P", "s", "f", "F", "d", "o", "O",
+            "a", "A", "[", "]", "(", ")", "{", "}", ".", "@", ":", "/", " ",
+            "\t", "ſ", "\u{212a}", "hxxp", "hXtP", "fxp", "dot", "at", "://",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let (mut matched, mut tried) = (0, 0);
+        while tried < 200_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state = xorshift(state);
+                let i = usize::try_from(state % pieces.len() as u64).unwrap();
+                text.push_str(pieces[i]);
+            }
+            state = xorshift(state);
+            tried += 1;
+            if DEFANG.is_match(&text) {
+                matched += 1;
+                assert!(MARKERS.is_match(&text), "{text:?}");
+            }
+        }
+        assert!(matched > 1_000, "only {matched} defanged texts made");
     }
 
     #[test]
