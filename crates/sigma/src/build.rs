@@ -563,9 +563,9 @@ fn names(keys: &[FieldKey]) -> Vec<String> {
     keys.iter().map(|k| k.name().to_owned()).collect()
 }
 
-/// Lowers `rule` to its IR and compiles that (what
-/// [`rsigma_eval::compile_rule`] does), so that a rule that does not
-/// compile is rejected now; keeps only the IR, without the metadata we
+/// Lowers `rule` to its IR and checks that it compiles (what
+/// [`rsigma_eval::compile_rule`] does; see [`crate::check`]), so that a
+/// rule that does not compile is rejected now; keeps only the IR, without the metadata we
 /// keep in [`RuleInfo`]. The fact index translates most rules from their
 /// IR alone, and compiles only the parts it needs (see `facts`): a hunt
 /// with SigmaHQ's `rules/` that kept the compiled rules beside their IR
@@ -574,7 +574,7 @@ fn compile(rule: &SigmaRule) -> Result<IrRule, EvalError> {
     let options = rsigma_ir::LowerOptions::default();
     let mut ir =
         rsigma_ir::lower_rule(rule, &options).map_err(EvalError::from)?;
-    rsigma_eval::compile_to_compiled(&ir)?;
+    crate::check::compiles(&mut ir)?;
     ir.metadata = Default::default();
     Ok(ir)
 }

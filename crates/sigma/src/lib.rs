@@ -231,6 +231,7 @@ mod bucket;
 mod build;
 mod builtin;
 mod cache;
+mod check;
 mod correlation;
 mod diagnostic;
 mod error;
