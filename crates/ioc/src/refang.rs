@@ -141,6 +141,16 @@ mod tests {
         assert_eq!(refang("1.2.3.4[:]80"), "1.2.3.4:80");
     }
 
+    /// The letters of the markers have no non-ASCII case variant, so
+    /// `(?i)` matches no other text than ASCII case-insensitivity does.
+    #[test]
+    fn marker_letters_fold_to_ascii_only() {
+        let letters = Regex::new("(?i)^[hxptfdoa]$").unwrap();
+        let folded = ('\u{80}'..=char::MAX)
+            .find(|c| letters.is_match(c.encode_utf8(&mut [0; 4])));
+        assert_eq!(folded, None);
+    }
+
     fn xorshift(mut x: u64) -> u64 {
         x ^= x << 13;
         x ^= x >> 7;
