@@ -4,8 +4,10 @@
 //! A build rejects a rule that rsigma cannot compile (a bad regular
 //! expression or CIDR, a bad modifier combination, …), and keeps only its
 //! IR. rsigma's compiler also turns every `AnyOf` list of plain values
-//! into an Aho-Corasick automaton, which cannot fail and which the check
-//! built only to drop: a seventh of loading SigmaHQ's rules cold. An
+//! into an Aho-Corasick automaton (and of regular expressions into a
+//! `RegexSet`), which cannot fail (a failed build keeps the items) and
+//! which the check built only to drop: a seventh of loading SigmaHQ's
+//! rules cold. An
 //! `AnyOf` compiles its items exactly as an `AllOf` does (each in turn,
 //! the first error returned; only the result is then optimised), so the
 //! check compiles the rule with every `AnyOf` matcher made an `AllOf`,
