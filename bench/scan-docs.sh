@@ -41,8 +41,8 @@ run_ours() {
   [ "$rc" -le 1 ] || { echo "counterspy failed ($rc)" >&2; exit 1; }
   echo "$end - $start" | bc -l
 }
-# The smaller of two numbers, either possibly empty.
-min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+# shellcheck source=bench/scan-common.sh
+source bench/scan-common.sh
 
 floor= ours= o_secs=
 for _ in $(seq "${RUNS:-3}"); do
@@ -66,12 +66,4 @@ awk -v f="$files" -v b="$bytes" -v d="$distinct" -v ours="$ours" \
   printf "ratio: counterspy --parse-only is %.1fx oletools\n", py / floor
 }'
 
-# The digests every object gets (md5, sha1, sha256), over the input files
-# alone: a floor under the full scan, whatever else it does.
-read -r _ _ h_md5 h_sha1 h_sha256 \
-  < <(taskset -c 0 "$CARGO_TARGET_DIR/release/examples/hash_rate" "$batch")
-awk -v m="$h_md5" -v s1="$h_sha1" -v s2="$h_sha256" -v peer="$o_secs" 'BEGIN {
-  h = m + s1 + s2
-  printf "hashing the input files alone (md5 %.3f + sha1 %.3f + sha256 %.3f s): %.3f s,\n", m, s1, s2, h
-  printf "  %.0f%% of the time a scan 20x oletools may take (%.3f s)\n", h / (peer / 20) * 100, peer / 20
-}'
+hash_floor "$batch" "$o_secs" "oletools"

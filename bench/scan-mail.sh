@@ -34,8 +34,8 @@ run_ours() {
   [ "$rc" -le 1 ] || { echo "counterspy failed ($rc)" >&2; exit 1; }
   echo "$end - $start" | bc -l
 }
-# The smaller of two numbers, either possibly empty.
-min() { awk -v a="$1" -v b="$2" 'BEGIN { print (a == "" || b < a) ? b : a }'; }
+# shellcheck source=bench/scan-common.sh
+source bench/scan-common.sh
 
 floor= ours= py_secs=
 for _ in $(seq "${RUNS:-3}"); do
@@ -57,12 +57,4 @@ awk -v m="$mails" -v b="$bytes" -v ours="$ours" -v py="$py_secs" -v floor="$floo
   printf "ratio: counterspy --parse-only (same work as Python) is %.1fx\n", py / floor
 }'
 
-# The digests every object gets (md5, sha1, sha256), over the input files
-# alone: a floor under the full scan, whatever else it does.
-read -r _ _ h_md5 h_sha1 h_sha256 \
-  < <(taskset -c 0 "$CARGO_TARGET_DIR/release/examples/hash_rate" "$corpus")
-awk -v m="$h_md5" -v s1="$h_sha1" -v s2="$h_sha256" -v peer="$py_secs" 'BEGIN {
-  h = m + s1 + s2
-  printf "hashing the input files alone (md5 %.3f + sha1 %.3f + sha256 %.3f s): %.3f s,\n", m, s1, s2, h
-  printf "  %.0f%% of the time a scan 20x Python email may take (%.3f s)\n", h / (peer / 20) * 100, peer / 20
-}'
+hash_floor "$corpus" "$py_secs" "Python email"
