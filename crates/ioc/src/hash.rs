@@ -128,9 +128,7 @@ mod tests {
         for _ in 0..20_000 {
             let mut bytes = Vec::new();
             while bytes.len() < 200 {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
+                state = crate::tests::xorshift(state);
                 let n = usize::try_from(state % 8).unwrap();
                 let piece = pieces[n.min(pieces.len() - 1)];
                 let repeat = usize::try_from((state >> 8) % 5).unwrap();

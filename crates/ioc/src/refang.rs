@@ -151,12 +151,6 @@ mod tests {
         assert_eq!(folded, None);
     }
 
-    fn xorshift(mut x: u64) -> u64 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^ (x << 17)
-    }
-
     /// Every text the defang pattern matches holds a marker: random
     /// texts from the pattern's own pieces, Unicode case variants of
     /// nearby letters included.
@@ -172,11 +166,11 @@ mod tests {
         while tried < 200_000 {
             let mut text = String::new();
             for _ in 0..(state % 12) {
-                state = xorshift(state);
+                state = crate::tests::xorshift(state);
                 let i = usize::try_from(state % pieces.len() as u64).unwrap();
                 text.push_str(pieces[i]);
             }
-            state = xorshift(state);
+            state = crate::tests::xorshift(state);
             tried += 1;
             if DEFANG.is_match(&text) {
                 matched += 1;

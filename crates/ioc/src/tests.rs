@@ -6,6 +6,13 @@ use crate::{ObservableSet, extract};
 
 use ObservableKind::{Domain, Email, Ipv4, Ipv6, Md5, Sha1, Sha256, Url};
 
+/// The next state of a xorshift generator (random test texts).
+pub(crate) fn xorshift(mut x: u64) -> u64 {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^ (x << 17)
+}
+
 fn found(text: &str) -> Vec<Observable> {
     let mut set = ObservableSet::new();
     extract(text, &mut set);
