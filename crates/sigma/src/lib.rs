@@ -178,12 +178,12 @@
 //!   (SigmaHQ over the attack samples, every specification test) and the
 //!   `sigma_load` fuzz target compare it with. Rules it does not answer
 //!   (keyword lists with negations, array scopes) go to an rsigma
-//!   `Engine` in the same bucket, compiled whole. A rule with more than 256 literal
-//!   values (SigmaHQ's vulnerable-driver and hack-tool hash lists) is
-//!   evaluated directly against each event of its bucket: folding those
-//!   lists into the bucket's automata took 267 ms for the ten
-//!   driver-load rules alone, a tenth of a whole hunt over the corpus
-//!   ten times over (`bucket.rs`).
+//!   `Engine` in the same bucket, compiled whole; one of those with more
+//!   than 256 literal values is evaluated directly against each event of
+//!   its bucket, as the engine's index of such lists is slow to build
+//!   (`bucket.rs`). SigmaHQ's long lists (vulnerable-driver hashes,
+//!   emoji) are the fact index's: a list is one leaf, and literals with
+//!   non-ASCII characters are sought only in non-ASCII values.
 //! - **Field renames on the event side.** A rule compiles once; the
 //!   adapter reads `NewProcessName` when a 4688 event is asked for
 //!   `Image`, instead of compiling a renamed copy of each rule per log.

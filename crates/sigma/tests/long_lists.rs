@@ -1,7 +1,8 @@
-//! Rules with very long literal lists (hash and driver lists) are not
-//! folded into their bucket's literal index but evaluated directly
-//! against each event of the bucket: the hits must be the same as for
-//! any other rule, in the same order, with the same field renames.
+//! Rules with very long literal lists (hash and driver lists, keyword
+//! lists): whether the fact index answers them or they are evaluated
+//! directly against each event of the bucket, the hits must be the same
+//! as for any other rule, in the same order, with the same field
+//! renames.
 
 use counterspy_model::{Event, EventSource, FieldValue};
 use counterspy_sigma::{RuleSet, RuleSetBuilder};

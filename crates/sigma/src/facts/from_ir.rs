@@ -125,12 +125,8 @@ fn matcher(m: &IrMatcher, field: usize, leaves: &mut Leaves) -> Option<M> {
             matcher(&ms[0], field, leaves)
         }
         IrMatcher::AnyOf(ms) if ms.iter().all(is_str) => {
-            Some(M::Any(cheap_first(
-                ms.iter()
-                    .map(|m| matcher(m, field, leaves))
-                    .collect::<Option<_>>()?,
-                M::is_costly,
-            )))
+            let parts = ms.iter().map(|m| matcher(m, field, leaves));
+            Some(shape::any(parts.collect::<Option<_>>()?, field, leaves))
         }
         IrMatcher::AllOf(ms) => Some(M::All(
             ms.iter()
@@ -306,13 +302,19 @@ mod tests {
         let Some(M::Any(ms)) = matcher(&any, 0, &mut leaves) else {
             panic!("a list of values is a disjunction");
         };
-        assert!(matches!(ms[..], [M::Leaf(_), M::Leaf(_), M::Opaque(..)]));
+        let [M::Leaf(plain), M::Opaque(..)] = ms[..] else {
+            panic!("the plain values as one leaf, then the opaque part");
+        };
         let text = |leaf: usize| match &leaves.defs[leaf].1 {
             Literal::Text(Op::Contains, t, true) => Some(&**t),
             _ => None,
         };
         assert_eq!(text(0), Some("mimikatz"), "the witness, lowercased");
         assert_eq!(text(1), Some("sekurlsa"));
+        assert!(
+            matches!(&leaves.defs[plain].1, Literal::Any(m) if m == &[1, 2])
+        );
+        assert_eq!(leaves.fired(), [0, plain, plain, plain]);
         let Some(M::Opaque(lazy, Some(witness))) = ms.last() else {
             panic!("witnessed")
         };

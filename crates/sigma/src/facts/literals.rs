@@ -35,8 +35,17 @@ const GATE_MAX: usize = 64;
 const HEAD: usize = 16;
 
 /// Literals anywhere in the haystack, each with the leaves it satisfies
-/// and how (its anchoring is checked at each match).
+/// and how, in two sets: the ASCII literals, and those holding a
+/// non-ASCII character, which cannot be in an ASCII haystack (most
+/// values are ASCII; SigmaHQ's non-ASCII literals are thousands of
+/// emoji, homoglyphs and dashes).
 pub(super) struct Needles {
+    ascii: Option<Set>,
+    wide: Option<Set>,
+}
+
+/// One set of literals (its anchoring is checked at each match).
+struct Set {
     /// `None` if the automaton could not be built (too large): the
     /// literals are then tried one by one.
     automaton: Option<Heads>,
@@ -93,9 +102,69 @@ impl Heads {
 impl Needles {
     /// The needles of `literals` (distinct and not empty); `None` if
     /// there are none.
-    pub(super) fn build(
-        mut literals: Vec<(Box<str>, Uses)>,
-    ) -> Option<Needles> {
+    pub(super) fn build(literals: Vec<(Box<str>, Uses)>) -> Option<Needles> {
+        let (wide, ascii): (Vec<_>, Vec<_>) =
+            literals.into_iter().partition(|(l, _)| !l.is_ascii());
+        let (ascii, wide) = (Set::build(ascii), Set::build(wide));
+        (ascii.is_some() || wide.is_some()).then_some(Needles { ascii, wide })
+    }
+
+    /// Sets the leaves `haystack` satisfies.
+    pub(super) fn scan(
+        &self,
+        haystack: &str,
+        seen: &mut Seen,
+        leaf_rule: &[usize],
+    ) {
+        if let Some(set) = &self.ascii {
+            set.scan(haystack, seen, leaf_rule);
+        }
+        if let Some(set) = &self.wide
+            && !haystack.is_ascii()
+        {
+            set.scan(haystack, seen, leaf_rule);
+        }
+    }
+
+    /// Whether [`scan_joined`](Needles::scan_joined) sees every literal
+    /// and only within values: automata were built and no literal holds
+    /// [`Joined::SEP`].
+    pub(super) fn joinable(&self) -> bool {
+        let joinable =
+            |set: &Option<Set>| set.as_ref().is_none_or(|s| s.joinable);
+        joinable(&self.ascii) && joinable(&self.wide)
+    }
+
+    /// [`scan`](Needles::scan) over each value of `joined` at once; only
+    /// for [`joinable`](Needles::joinable) needles.
+    pub(super) fn scan_joined(
+        &self,
+        joined: &Joined,
+        seen: &mut Seen,
+        leaf_rule: &[usize],
+    ) {
+        if let Some(set) = &self.ascii {
+            set.scan_joined(joined, seen, leaf_rule);
+        }
+        if let Some(set) = &self.wide
+            && !joined.text.is_ascii()
+        {
+            set.scan_joined(joined, seen, leaf_rule);
+        }
+    }
+
+    #[cfg(test)]
+    pub(super) fn without_automaton(self) -> Needles {
+        let ascii = self.ascii.map(Set::without_automaton);
+        let wide = self.wide.map(Set::without_automaton);
+        Needles { ascii, wide }
+    }
+}
+
+impl Set {
+    /// The set of `literals` (distinct and not empty); `None` if there
+    /// are none.
+    fn build(mut literals: Vec<(Box<str>, Uses)>) -> Option<Set> {
         if literals.is_empty() {
             return None;
         }
@@ -114,16 +183,10 @@ impl Needles {
         let automaton = Heads::build(&patterns);
         let joinable = automaton.is_some()
             && !patterns.iter().any(|p| p.contains(Joined::SEP));
-        Some(Needles { automaton, gate, patterns, leaves, joinable })
+        Some(Set { automaton, gate, patterns, leaves, joinable })
     }
 
-    /// Sets the leaves `haystack` satisfies.
-    pub(super) fn scan(
-        &self,
-        haystack: &str,
-        seen: &mut Seen,
-        leaf_rule: &[usize],
-    ) {
+    fn scan(&self, haystack: &str, seen: &mut Seen, leaf_rule: &[usize]) {
         let len = haystack.len();
         if self.automaton.is_none() {
             return self.scan_one_by_one(haystack, seen, leaf_rule);
@@ -160,16 +223,7 @@ impl Needles {
         }
     }
 
-    /// Whether [`scan_joined`](Needles::scan_joined) sees every literal
-    /// and only within values: the automaton was built and no literal
-    /// holds [`Joined::SEP`].
-    pub(super) fn joinable(&self) -> bool {
-        self.joinable
-    }
-
-    /// [`scan`](Needles::scan) over each value of `joined` at once; only
-    /// for [`joinable`](Needles::joinable) needles.
-    pub(super) fn scan_joined(
+    fn scan_joined(
         &self,
         joined: &Joined,
         seen: &mut Seen,
@@ -196,7 +250,7 @@ impl Needles {
     }
 
     #[cfg(test)]
-    pub(super) fn without_automaton(mut self) -> Needles {
+    fn without_automaton(mut self) -> Set {
         self.automaton = None;
         self.gate = None;
         self.joinable = false;

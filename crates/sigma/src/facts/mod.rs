@@ -112,6 +112,9 @@ enum Literal {
     /// A number the value equals (rsigma's numeric equality, for whole
     /// numbers, where it is plain equality).
     Number(f64),
+    /// Any of these leaves, which nothing else names: their literals
+    /// fire this leaf instead of theirs (see [`shape::any`]).
+    Any(Vec<usize>),
 }
 
 /// Leaves and field names, collected while translating rules.
@@ -154,6 +157,27 @@ impl Leaves {
     fn add_number(&mut self, field: usize, n: f64) -> usize {
         self.defs.push((field, Literal::Number(n)));
         self.defs.len() - 1
+    }
+
+    /// One leaf for `members`, leaves of `field` that nothing else
+    /// names, that fires when one of theirs would.
+    fn add_any(&mut self, field: usize, members: Vec<usize>) -> usize {
+        self.defs.push((field, Literal::Any(members)));
+        self.defs.len() - 1
+    }
+
+    /// Per leaf, the leaf its literal fires: its own, or that of the
+    /// [`Literal::Any`] it is a member of (outermost).
+    fn fired(&self) -> Vec<usize> {
+        let mut fired: Vec<usize> = (0..self.defs.len()).collect();
+        // Members precede their group: from the last group down, each
+        // member takes what its group fires.
+        for (group, (_, literal)) in self.defs.iter().enumerate().rev() {
+            if let Literal::Any(members) = literal {
+                members.iter().for_each(|&m| fired[m] = fired[group]);
+            }
+        }
+        fired
     }
 
     fn mark(&self) -> (usize, usize) {
@@ -367,8 +391,10 @@ fn index_fields(
     let mut fields: Vec<FieldIndex> =
         (0..=leaves.names.len()).map(|_| FieldIndex::default()).collect();
     let keywords = leaves.names.len();
+    let fired = leaves.fired();
     for (leaf, (field, literal)) in leaves.defs.iter().enumerate() {
         let field = if *field == KEYWORDS { keywords } else { *field };
+        let leaf = fired[leaf];
         let (op, literal, ci) = match literal {
             Literal::Text(op, literal, ci) => (op, literal, ci),
             Literal::Number(n) => {
@@ -376,6 +402,7 @@ fn index_fields(
                 numbers.entry(n.to_bits()).or_default().push(leaf);
                 continue;
             }
+            Literal::Any(_) => continue,
         };
         if literal.is_empty() {
             fields[field].empty.push((*op, leaf));

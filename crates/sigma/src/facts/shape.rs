@@ -98,6 +98,37 @@ impl M {
     }
 }
 
+/// The disjunction of `parts` (fresh matchers of `field`), costly ones
+/// last, with its plain leaves as one [`Literal::Any`] leaf: their
+/// literals then fire that one bit, and evaluating the disjunction reads
+/// it rather than each of theirs (SigmaHQ has lists of hundreds of
+/// values, read for every candidate event).
+pub(super) fn any(parts: Vec<M>, field: usize, leaves: &mut Leaves) -> M {
+    let (plain, mut rest): (Vec<M>, Vec<M>) =
+        parts.into_iter().partition(|m| matches!(m, M::Leaf(_)));
+    let members: Vec<usize> = plain
+        .into_iter()
+        .filter_map(|m| match m {
+            M::Leaf(leaf) => Some(leaf),
+            _ => None,
+        })
+        .collect();
+    let plain = match members[..] {
+        [] => None,
+        [leaf] => Some(leaf),
+        _ => Some(leaves.add_any(field, members)),
+    };
+    rest.sort_by_key(M::is_costly);
+    match (plain, rest.is_empty()) {
+        (Some(leaf), true) => M::Leaf(leaf),
+        (Some(leaf), false) => {
+            rest.insert(0, M::Leaf(leaf));
+            M::Any(rest)
+        }
+        (None, _) => M::Any(rest),
+    }
+}
+
 /// `parts` with the costly ones last, in their order otherwise (the
 /// order does not change what a conjunction or a disjunction answers).
 pub(super) fn cheap_first<T>(
@@ -212,9 +243,8 @@ pub(super) fn compiled(
         } => {
             let ci = ci(c);
             let mut leaf = |n: &String| leaves.add(field, Op::Contains, n, ci);
-            M::Text(Box::new(M::Any(
-                needles.iter().map(|n| M::Leaf(leaf(n))).collect(),
-            )))
+            let parts = needles.iter().map(|n| M::Leaf(leaf(n))).collect();
+            M::Text(Box::new(any(parts, field, leaves)))
         }
         CompiledMatcher::NumericEq(n) if field != KEYWORDS && whole(*n) => {
             M::Leaf(leaves.add_number(field, *n))
@@ -222,10 +252,10 @@ pub(super) fn compiled(
         CompiledMatcher::Not(inner) => {
             M::Not(Box::new(compiled(inner, field, lowered, leaves)))
         }
-        CompiledMatcher::AnyOf(ms) => M::Any(cheap_first(
-            ms.iter().map(|m| compiled(m, field, lowered, leaves)).collect(),
-            M::is_costly,
-        )),
+        CompiledMatcher::AnyOf(ms) => {
+            let parts = ms.iter().map(|m| compiled(m, field, lowered, leaves));
+            any(parts.collect(), field, leaves)
+        }
         CompiledMatcher::AllOf(ms) => M::All(cheap_first(
             ms.iter().map(|m| compiled(m, field, lowered, leaves)).collect(),
             M::is_costly,
@@ -233,10 +263,10 @@ pub(super) fn compiled(
         CompiledMatcher::CaseInsensitiveGroup { children, mode } => {
             let children =
                 children.iter().map(|m| compiled(m, field, true, leaves));
-            let children = cheap_first(children.collect(), M::is_costly);
+            let children = children.collect();
             M::Text(Box::new(match mode {
-                GroupMode::Any => M::Any(children),
-                GroupMode::All => M::All(children),
+                GroupMode::Any => any(children, field, leaves),
+                GroupMode::All => M::All(cheap_first(children, M::is_costly)),
             }))
         }
         other => {
@@ -345,15 +375,24 @@ impl Witness<'_> {
     /// longer literals are rarer, and anchored ones rarer than
     /// substrings. An empty set never fires.
     fn rarity(&self, w: &[usize]) -> (usize, std::cmp::Reverse<usize>) {
-        let leaf = |&l: &usize| match &self.leaves.defs[l].1 {
+        let weakest = w.iter().map(|&l| self.weakest(l)).min();
+        (weakest.unwrap_or(usize::MAX), std::cmp::Reverse(w.len()))
+    }
+
+    /// How rarely `leaf` fires (see [`rarity`](Witness::rarity)); for a
+    /// [`Literal::Any`], its most common member's.
+    fn weakest(&self, leaf: usize) -> usize {
+        match &self.leaves.defs[leaf].1 {
             Literal::Text(op, literal, _) => {
                 let anchored = if *op == Op::Contains { 0 } else { 4 };
                 literal.chars().count() + anchored
             }
             Literal::Number(n) => n.to_string().len() + 4,
-        };
-        let weakest = w.iter().map(leaf).min().unwrap_or(usize::MAX);
-        (weakest, std::cmp::Reverse(w.len()))
+            Literal::Any(members) => {
+                let each = members.iter().map(|&m| self.weakest(m));
+                each.min().unwrap_or(usize::MAX)
+            }
+        }
     }
 }
 

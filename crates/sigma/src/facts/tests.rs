@@ -21,6 +21,23 @@ fn values_have_rsigma_text() {
 }
 
 #[test]
+fn lists_fire_their_outermost_leaf() {
+    let mut leaves = Leaves::default();
+    let f = leaves.field("Image");
+    let inner = [
+        leaves.add(f, Op::EndsWith, "\\a.exe", true),
+        leaves.add_number(f, 7.0),
+    ];
+    let list = leaves.add_any(f, inner.to_vec());
+    let alone = leaves.add(f, Op::Contains, "b", true);
+    let outer = leaves.add_any(f, vec![list, alone]);
+    let other = leaves.add(f, Op::Exact, "c", false);
+    assert_eq!(leaves.fired(), [outer, outer, outer, outer, outer, other]);
+    let (fields, _) = index_fields(&leaves, &[]);
+    assert_eq!(fields[f].numbers.get(&7f64.to_bits()), Some(&vec![outer]));
+}
+
+#[test]
 fn rolled_back_rules_leave_no_leaves_or_names() {
     let mut leaves = Leaves::default();
     let a = leaves.field("Image");
@@ -130,14 +147,23 @@ fn recycled_vectors_keep_their_buffer() {
 }
 
 /// Literals longer than the automaton's heads, many sharing one, over
-/// two letters (so heads match where the literal does not): the
-/// automaton, its joined scan and the literals tried one by one agree.
+/// two letters (so heads match where the literal does not), half of
+/// them and of the values with a third, non-ASCII one (so both sets of
+/// literals, and ASCII and non-ASCII values, occur): the automata, their
+/// joined scan, the literals tried one by one and each literal sought in
+/// each value agree.
 #[test]
 fn long_literals_are_checked_whole() {
     use super::xorshift::XorShift;
     let mut random = XorShift(0x5eed_1e55);
     let text = |random: &mut XorShift, len: usize| -> String {
-        (0..len).map(|_| if random.next(5) == 0 { 'b' } else { 'a' }).collect()
+        let wide = random.next(2) == 0;
+        let letter = |r: usize| match r {
+            0 => 'b',
+            1 if wide => 'é',
+            _ => 'a',
+        };
+        (0..len).map(|_| letter(random.next(5))).collect()
     };
     let ops = [Op::Contains, Op::StartsWith, Op::EndsWith, Op::Exact];
     for round in 0..200 {
@@ -164,7 +190,18 @@ fn long_literals_are_checked_whole() {
                 text(&mut random, len)
             })
             .collect();
-        let expected = fired(&one_by_one, &texts);
+        let mut expected: Vec<usize> = literals
+            .iter()
+            .flat_map(|(literal, uses)| {
+                let holds = |&&(op, _): &&(Op, usize)| {
+                    texts.iter().any(|t| op.holds_in(t, literal))
+                };
+                uses.iter().filter(holds).map(|&(_, leaf)| leaf)
+            })
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(fired(&one_by_one, &texts), expected, "round {round}");
         assert_eq!(fired(&needles, &texts), expected, "round {round}");
         let mut joined = Joined::default();
         joined
