@@ -34,7 +34,7 @@ fn cache() -> &'static (tempfile::TempDir, std::path::PathBuf) {
             .expect("cache folder")
             .flatten()
             .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|e| e == "cbor"))
+            .find(|p| p.extension().is_some_and(|e| e == "json"))
             .expect("a cache file");
         (dir, file)
     })

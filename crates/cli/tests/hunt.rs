@@ -107,7 +107,7 @@ fn cache_files(dir: &std::path::Path) -> Vec<(String, u64)> {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let ino = e.metadata().ok()?.ino();
-            name.ends_with(".cbor").then_some((name, ino))
+            name.ends_with(".json").then_some((name, ino))
         })
         .collect();
     files.sort();

@@ -19,7 +19,7 @@ fn cached(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<_> = fs::read_dir(dir)
         .map(|d| d.flatten().map(|e| e.path()).collect())
         .unwrap_or_default();
-    files.retain(|p| p.extension().is_some_and(|e| e == "cbor"));
+    files.retain(|p| p.extension().is_some_and(|e| e == "json"));
     files.sort();
     files
 }
@@ -246,8 +246,8 @@ fn a_damaged_cache_file_is_a_miss_and_is_rebuilt() {
         Vec::new(),
         good[..good.len() / 2].to_vec(),
         good.iter().map(|b| b ^ 0x5a).collect(),
-        // 100,000 nested CBOR arrays: refused by the depth limit.
-        vec![0x81; 100_000],
+        // 100,000 nested JSON arrays: refused by the depth limit.
+        vec![b'['; 100_000],
     ];
     for damaged in damages {
         fs::write(file, &damaged).expect("write");
