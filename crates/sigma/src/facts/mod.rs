@@ -298,7 +298,8 @@ impl Facts {
             index.rules.iter().for_each(|&r| seen.rules.set(r));
             return;
         }
-        if let Some(text) = text(value) {
+        let mut digits = itoa::Buffer::new();
+        if let Some(text) = text_in(value, &mut digits) {
             self.scan_text(index, &text, seen);
         }
         if !index.numbers.is_empty()
@@ -433,6 +434,19 @@ fn index_fields(
 /// ([`FieldValue::to_text`]: numbers and booleans as they print).
 fn text(value: &FieldValue) -> Option<Cow<'_, str>> {
     has_text(value).then(|| value.to_text())
+}
+
+/// [`text`], integers written into `digits` rather than a new string
+/// (every integer value of an event is scanned, in each of its buckets).
+fn text_in<'v>(
+    value: &'v FieldValue,
+    digits: &'v mut itoa::Buffer,
+) -> Option<Cow<'v, str>> {
+    match value {
+        FieldValue::Int(n) => Some(Cow::Borrowed(digits.format(*n))),
+        FieldValue::UInt(n) => Some(Cow::Borrowed(digits.format(*n))),
+        _ => text(value),
+    }
 }
 
 /// Whether a scalar value has a text form (null has none).

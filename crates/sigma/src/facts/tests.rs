@@ -12,6 +12,22 @@ fn bits_list_what_was_set_in_order() {
 }
 
 #[test]
+fn integers_have_their_text_without_allocating() {
+    let ints = [0, 7, -3, 42_000, i64::MIN, i64::MAX];
+    let uints = [0, 9, u64::MAX];
+    let values = ints
+        .map(FieldValue::Int)
+        .into_iter()
+        .chain(uints.map(FieldValue::UInt))
+        .chain([FieldValue::Float(-0.5), FieldValue::from("x")])
+        .chain([FieldValue::Bool(false), FieldValue::Null]);
+    for value in values {
+        let mut digits = itoa::Buffer::new();
+        assert_eq!(text_in(&value, &mut digits), text(&value), "{value:?}");
+    }
+}
+
+#[test]
 fn values_have_rsigma_text() {
     assert_eq!(text(&FieldValue::Int(-3)).as_deref(), Some("-3"));
     assert_eq!(text(&FieldValue::UInt(7)).as_deref(), Some("7"));
