@@ -116,14 +116,16 @@ impl Needles {
         seen: &mut Seen,
         leaf_rule: &[usize],
     ) {
-        if let Some(set) = &self.ascii {
+        for set in self.sets(haystack) {
             set.scan(haystack, seen, leaf_rule);
         }
-        if let Some(set) = &self.wide
-            && !haystack.is_ascii()
-        {
-            set.scan(haystack, seen, leaf_rule);
-        }
+    }
+
+    /// The sets `haystack` is scanned with: the ASCII literals, and the
+    /// others if it is not ASCII.
+    fn sets(&self, haystack: &str) -> impl Iterator<Item = &Set> {
+        let wide = self.wide.as_ref().filter(|_| !haystack.is_ascii());
+        self.ascii.iter().chain(wide)
     }
 
     /// Whether [`scan_joined`](Needles::scan_joined) sees every literal
@@ -143,12 +145,7 @@ impl Needles {
         seen: &mut Seen,
         leaf_rule: &[usize],
     ) {
-        if let Some(set) = &self.ascii {
-            set.scan_joined(joined, seen, leaf_rule);
-        }
-        if let Some(set) = &self.wide
-            && !joined.text.is_ascii()
-        {
+        for set in self.sets(&joined.text) {
             set.scan_joined(joined, seen, leaf_rule);
         }
     }
