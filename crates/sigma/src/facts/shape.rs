@@ -104,28 +104,23 @@ impl M {
 /// it rather than each of theirs (SigmaHQ has lists of hundreds of
 /// values, read for every candidate event).
 pub(super) fn any(parts: Vec<M>, field: usize, leaves: &mut Leaves) -> M {
-    let (plain, mut rest): (Vec<M>, Vec<M>) =
-        parts.into_iter().partition(|m| matches!(m, M::Leaf(_)));
-    let members: Vec<usize> = plain
-        .into_iter()
-        .filter_map(|m| match m {
-            M::Leaf(leaf) => Some(leaf),
-            _ => None,
-        })
-        .collect();
+    let (mut members, mut rest) = (Vec::new(), Vec::new());
+    for part in parts {
+        match part {
+            M::Leaf(leaf) => members.push(leaf),
+            other => rest.push(other),
+        }
+    }
     let plain = match members[..] {
         [] => None,
-        [leaf] => Some(leaf),
-        _ => Some(leaves.add_any(field, members)),
+        [leaf] => Some(M::Leaf(leaf)),
+        _ => Some(M::Leaf(leaves.add_any(field, members))),
     };
-    rest.sort_by_key(M::is_costly);
-    match (plain, rest.is_empty()) {
-        (Some(leaf), true) => M::Leaf(leaf),
-        (Some(leaf), false) => {
-            rest.insert(0, M::Leaf(leaf));
-            M::Any(rest)
-        }
-        (None, _) => M::Any(rest),
+    match plain {
+        Some(leaf) if rest.is_empty() => leaf,
+        plain => M::Any(
+            plain.into_iter().chain(cheap_first(rest, M::is_costly)).collect(),
+        ),
     }
 }
 
